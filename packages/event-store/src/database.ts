@@ -1,0 +1,72 @@
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { SerializedPGliteDialect } from './pgliteDialect';
+
+/** The channel on which every append notifies readers (see the events migration). */
+export const eventsChannel = 'cco_events';
+
+export interface Database<T> {
+  db: Kysely<T>;
+  kind: 'postgres' | 'pglite';
+  /** Calls `onNotify` on each NOTIFY on `channel`; resolves to an unsubscribe. */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; without it an embedded PGlite in `dataDir` (or in memory). */
+  url?: string | undefined;
+  dataDir?: string | undefined;
+  poolSize?: number;
+  /** Called when an idle pooled connection fails (e.g. the server restarted). */
+  onPoolError?: (error: Error) => void;
+}
+
+export async function openDatabase<T>(options: DatabaseOptions): Promise<Database<T>> {
+  return options.url ? openPostgres<T>(options.url, options) : openPGlite<T>(options.dataDir);
+}
+
+function openPostgres<T>(url: string, options: DatabaseOptions): Database<T> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // int8 stays a string (pg's default); so does xid8, which pg does not know.
+  });
+  pool.on('error', (error) => options.onPoolError?.(error));
+  const db = new Kysely<T>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    async listen(channel, onNotify) {
+      // A dedicated client: LISTEN is per session and must not go back to the pool.
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', (error) => options.onPoolError?.(error));
+      client.on('notification', (n) => n.channel === channel && onNotify());
+      await client.connect();
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await client.end().catch(() => undefined);
+      };
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPGlite<T>(dataDir: string | undefined): Promise<Database<T>> {
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    // Same mapping as pg: int8 as string, so the code above it cannot tell the two apart.
+    parsers: { [pgliteTypes.INT8]: (value: string) => value },
+  });
+  const db = new Kysely<T>({ dialect: new SerializedPGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    async listen(channel, onNotify) {
+      const unlisten = await pglite.listen(channel, () => onNotify());
+      return unlisten;
+    },
+    close: () => db.destroy(),
+  };
+}

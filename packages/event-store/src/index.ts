@@ -1,0 +1,11 @@
+export { appendToStream, type AppendResult, type WrongExpectedVersion } from './appendToStream';
+export { chainEvents } from './chainEvents';
+export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from './database';
+export { chainedContent, genesisHash, hashEvent } from './hashEvent';
+export { migrateToLatest } from './migrate';
+export { logPositionOf, readAll, type ReadAllResult } from './readAll';
+export { readStream, type ReadStreamOptions } from './readStream';
+export { runCatchUp, type CatchUp, type CatchUpOptions } from './runCatchUp';
+export type * from './tables';
+export * from './types';
+export { verifyChain, type ChainVerification, type VerifyFrom } from './verifyChain';

@@ -1,0 +1,13 @@
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+
+/**
+ * Applies pending migrations. Kysely's PostgreSQL adapter runs them in one transaction under
+ * pg_advisory_xact_lock, so two instances starting at once take turns and the second finds
+ * nothing left to do.
+ */
+export async function migrateToLatest(db: Kysely<any>, migrations: Record<string, Migration>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}

@@ -1,0 +1,77 @@
+export interface CatchUpOptions {
+  /** Does one batch of work; returns how much it did (0 = caught up, wait for a wake-up). */
+  step: () => Promise<number>;
+  /** Subscribes to wake-ups (LISTEN/NOTIFY); resolves to an unsubscribe. Optional. */
+  wake?: (nudge: () => void) => Promise<() => Promise<void>>;
+  /** Polling fallback when no wake-up comes (a lost NOTIFY, a reconnect). */
+  idleMs?: number;
+  maxBackoffMs?: number;
+  onError?: (error: unknown, attempt: number) => void;
+}
+
+export interface CatchUp {
+  /** Run a step now rather than at the next wake-up. */
+  nudge(): void;
+  /** Stops after the step in progress; resolves when the loop has ended. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A loop that keeps a reader of the global log caught up: steps while there is work, then
+ * sleeps until NOTIFY or the polling interval. On error it backs off exponentially with full
+ * jitter, so a database restart is survived without a thundering herd of instances.
+ */
+export function runCatchUp(options: CatchUpOptions): CatchUp {
+  const idleMs = options.idleMs ?? 1000;
+  const maxBackoffMs = options.maxBackoffMs ?? 15_000;
+  let running = true;
+  let wakeUp: (() => void) | null = null;
+  let pending = false;
+  const nudge = () => {
+    pending = true;
+    wakeUp?.();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (pending || !running) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  let unsubscribe: (() => Promise<void>) | null = null;
+  const loop = (async () => {
+    let attempt = 0;
+    while (running) {
+      try {
+        if (!unsubscribe && options.wake) unsubscribe = await options.wake(nudge);
+        pending = false;
+        const done = await options.step();
+        attempt = 0;
+        if (done === 0) await sleep(idleMs);
+      } catch (error) {
+        attempt += 1;
+        options.onError?.(error, attempt);
+        if (unsubscribe) {
+          await unsubscribe().catch(() => undefined);
+          unsubscribe = null;
+        }
+        await sleep(Math.random() * Math.min(maxBackoffMs, 100 * 2 ** attempt));
+      }
+    }
+    await unsubscribe?.().catch(() => undefined);
+  })();
+
+  return {
+    nudge,
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}

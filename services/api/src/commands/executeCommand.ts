@@ -1,0 +1,89 @@
+import { decide, fold, type CaseCommand, type CaseEvent } from '@cco/domain';
+import { appendToStream, readStream, type Executor, type RecordedEvent } from '@cco/event-store';
+import type { Kysely } from 'kysely';
+import { domainProblem, Problem } from '../errors';
+import { findAnswer, saveAnswer, type Answer, type IdempotencyClaim } from '../idempotency/idempotency';
+import type { ApiTables } from '../tables';
+
+export interface CommandRequest {
+  caseId: string;
+  /** Filing creates the stream; every other command needs it to exist. */
+  creates: boolean;
+  /** From If-Match: the version the client decided on. */
+  expectedVersion?: number | undefined;
+  /** Builds the command with the server's clock (time enters the domain with the command). */
+  command: (now: Date) => CaseCommand;
+  correlationId: string;
+  idempotency?: IdempotencyClaim | undefined;
+  /** The answer to send (and to store under the idempotency key), from the stream after the command. */
+  respond: (events: RecordedEvent[]) => Answer;
+}
+
+const maxAttempts = 5;
+
+/** Stored events as the deciders see them. */
+export const toDomainEvent = (e: RecordedEvent) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data }) as CaseEvent;
+
+/**
+ * load → fold → decide → append, with optimistic concurrency. A command that loses a race is
+ * decided again on the new state (the case may still allow it), unless the client pinned a
+ * version with If-Match, which then answers 412. The idempotency key is saved in the same
+ * transaction as the events, so a retry either finds both or neither.
+ */
+export async function executeCommand(db: Kysely<ApiTables>, request: CommandRequest): Promise<Answer> {
+  if (request.idempotency) {
+    const replay = await replayed(db, request.idempotency);
+    if (replay) return replay;
+  }
+  for (let attempt = 1; ; attempt++) {
+    const history = await readStream(db, request.caseId);
+    if (!request.creates && history.length === 0) throw new Problem('not_found', `No case ${request.caseId}`);
+    const version = history.length;
+    if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
+      throw new Problem('precondition_failed', `The case is at version ${version}, not ${request.expectedVersion}`);
+    }
+    const now = new Date();
+    const command = request.command(now);
+    const decision = decide(fold(history.map(toDomainEvent)), command);
+    if (!decision.ok) throw domainProblem(decision.error);
+
+    const causationId = history.at(-1)?.id ?? null;
+    const newEvents = decision.events.map((e) => ({
+      type: e.type,
+      data: e.data,
+      occurredAt: e.occurredAt,
+      metadata: { actor: command.actor.id, party: command.actor.party, roles: command.actor.roles, correlationId: request.correlationId, causationId },
+    }));
+    const streamType = history.length === 0 ? (decision.events[0]?.data as { kind: string }).kind : 'case';
+    const outcome = await db.transaction().execute(async (trx) => {
+      const appended = await appendToStream(trx, request.caseId, streamType, version === 0 ? 'no_stream' : version, newEvents);
+      if (!appended.ok) return { kind: 'conflict', actual: appended.error.actual } as const;
+      const answer = request.respond([...history, ...appended.events]);
+      if (request.idempotency && !(await saveAnswer(trx, request.idempotency, answer))) {
+        throw new KeyRaceLost();
+      }
+      return { kind: 'done', answer } as const;
+    }).catch(async (error) => {
+      if (!(error instanceof KeyRaceLost)) throw error;
+      return { kind: 'done', answer: (await replayed(db, request.idempotency!))! } as const;
+    });
+    if (outcome.kind === 'done') return outcome.answer;
+    if (request.creates && version === 0) throw new Problem('invalid_state', `Case ${request.caseId} already exists`, { rule: 'lifecycle' });
+    if (request.expectedVersion !== undefined) {
+      throw new Problem('precondition_failed', `The case moved to version ${outcome.actual} while this command was decided`);
+    }
+    if (attempt >= maxAttempts) throw new Problem('invalid_state', 'The case is changing too fast; try again', { rule: 'concurrency' });
+  }
+}
+
+/** A concurrent request with the same key committed first: roll back and answer as it did. */
+class KeyRaceLost extends Error {}
+
+async function replayed(db: Executor<ApiTables>, claim: IdempotencyClaim): Promise<Answer | null> {
+  const found = await findAnswer(db, claim);
+  if (!found) return null;
+  if (found.requestHash !== claim.requestHash) {
+    throw new Problem('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+  }
+  return found.answer;
+}

@@ -1,0 +1,28 @@
+import { migrateToLatest, type Database } from '@cco/event-store';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { migrations } from '../../../../migrations/index';
+import type { ApiTables } from '../tables';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database<ApiTables>;
+  }
+}
+
+export interface DatabasePluginOptions {
+  database: Database<ApiTables>;
+  /** Apply pending migrations before serving (under Kysely's advisory lock). */
+  migrate: boolean;
+}
+
+/** The database the app runs on; closed with the app. */
+export const databasePlugin = fp(async function database(app: FastifyInstance, options: DatabasePluginOptions) {
+  if (options.migrate) {
+    const result = await migrateToLatest(options.database.db, migrations);
+    const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    app.log.info({ applied, engine: options.database.kind }, applied.length ? 'migrations applied' : 'schema up to date');
+  }
+  app.decorate('database', options.database);
+  app.addHook('onClose', async () => options.database.close());
+}, { name: 'database' });

@@ -1,0 +1,101 @@
+import type { Actor, CaseCommand } from '@cco/domain';
+import type { RecordedEvent } from '@cco/event-store';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { executeCommand } from '../commands/executeCommand';
+import { Problem } from '../errors';
+import { requestHash, type Answer } from '../idempotency/idempotency';
+import { requireRoles } from '../plugins/auth';
+import { caseBody, caseSchema } from '../schemas/case';
+import { completionBody, fileRequestBody, handoverBody, refusalBody, verificationBody, withdrawalBody } from '../schemas/commands';
+import { caseIdParams, idempotencyKeyHeader, ifMatchHeader, problems } from '../schemas/common';
+
+const commandHeaders = z.looseObject({ 'if-match': ifMatchHeader, 'idempotency-key': idempotencyKeyHeader });
+const writers = requireRoles('officer', 'supervisor');
+
+/** The five commands on an existing case: same shape, different body and command type. */
+const actions = [
+  { path: 'identity-verification', type: 'VerifyIdentity', body: verificationBody, summary: 'The requested party confirms nationality and identity (IdentityVerified)' },
+  { path: 'handover', type: 'HandOver', body: handoverBody, summary: 'The requested party hands the person over (SuspectHandedOver)' },
+  { path: 'completion', type: 'Complete', body: completionBody, summary: 'The requesting party confirms arrival (the kind’s Completed event)' },
+  { path: 'refusal', type: 'Refuse', body: refusalBody, summary: 'A supervisor of the requested party refuses, with ground and reason (RequestRefused)' },
+  { path: 'withdrawal', type: 'Withdraw', body: withdrawalBody, summary: 'The requesting party withdraws the request (RequestWithdrawn)' },
+] as const;
+
+export async function commandRoutes(app: FastifyInstance) {
+  const routes = app.withTypeProvider<ZodTypeProvider>();
+
+  routes.post('/v1/cases', {
+    onRequest: writers,
+    schema: {
+      tags: ['commands'],
+      summary: 'File a request (RequestFiled); the caller’s party becomes the requesting party',
+      headers: z.looseObject({ 'idempotency-key': idempotencyKeyHeader }),
+      body: fileRequestBody,
+      response: { 201: caseSchema, ...problems(400, 401, 403, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const { occurredAt, ...data } = request.body;
+    const caseId = randomUUID();
+    const answer = await executeCommand(request.server.database.db, {
+      caseId,
+      creates: true,
+      command: (now) => ({ type: 'FileRequest', caseId, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,
+      correlationId: request.id,
+      idempotency: claim(request, request.headers['idempotency-key']),
+      respond: (events) => answerWith(201, caseId, events, { location: `/v1/cases/${caseId}` }),
+    });
+    return send(reply, answer);
+  });
+
+  for (const action of actions) {
+    routes.post(`/v1/cases/:id/${action.path}`, {
+      onRequest: writers,
+      schema: {
+        tags: ['commands'],
+        summary: action.summary,
+        params: caseIdParams,
+        headers: commandHeaders,
+        body: action.body as z.ZodType<{ occurredAt?: string | undefined }>,
+        response: { 200: caseSchema, ...problems(400, 401, 403, 404, 409, 412, 422) },
+      },
+    }, async (request, reply) => {
+      const { occurredAt, ...data } = request.body;
+      const caseId = request.params.id;
+      const answer = await executeCommand(request.server.database.db, {
+        caseId,
+        creates: false,
+        expectedVersion: parseIfMatch(request.headers['if-match']),
+        command: (now) => ({ type: action.type, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,
+        correlationId: request.id,
+        idempotency: claim(request, request.headers['idempotency-key']),
+        respond: (events) => answerWith(200, caseId, events),
+      });
+      return send(reply, answer);
+    });
+  }
+}
+
+function answerWith(status: number, caseId: string, events: RecordedEvent[], headers: Record<string, string> = {}): Answer {
+  return { status, body: caseBody(caseId, events), headers: { etag: `"${events.length}"`, ...headers } };
+}
+
+function send(reply: import('fastify').FastifyReply, answer: Answer) {
+  return reply.code(answer.status).headers(answer.headers).send(answer.body);
+}
+
+function claim(request: FastifyRequest, key: string | undefined) {
+  if (!key) return undefined;
+  const actor: Actor = request.actor;
+  return { principal: `${actor.party}:${actor.id}`, key, requestHash: requestHash(request.method, request.url.split('?')[0]!, request.body) };
+}
+
+/** `"3"`, `W/"3"` or `3` → 3; `*` → any version; anything else can match no version → 412. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!match) throw new Problem('precondition_failed', `If-Match ${JSON.stringify(header)} names no version of this case`);
+  return Number(match[1]);
+}

@@ -1,0 +1,51 @@
+import { caseKinds, caseStatuses, caseView, offenceCategories, parties } from '@cco/domain';
+import type { RecordedEvent } from '@cco/event-store';
+import { z } from 'zod';
+import { toDomainEvent } from '../commands/executeCommand';
+import { subjectSchema } from './commands';
+
+const step = z.looseObject({}).nullable();
+const businessTime = z.string().nullable();
+
+/** GET /v1/cases/{id}: the case folded from its events (CONTRACT.md), with both times. */
+export const caseSchema = z.looseObject({
+  id: z.uuid(),
+  kind: z.enum(caseKinds),
+  status: z.enum(caseStatuses),
+  version: z.number().int().describe('Number of events; the ETag'),
+  requestingParty: z.enum(parties),
+  requestedParty: z.enum(parties),
+  subject: subjectSchema,
+  offences: z.array(z.object({ category: z.enum(offenceCategories), description: z.string().optional() })),
+  warrant: z.object({ reference: z.string(), issuedBy: z.string(), issuedOn: z.string() }).nullable(),
+  lastKnownLocation: z.object({ province: z.string(), district: z.string().optional(), details: z.string().optional() }).nullable(),
+  dualCriminality: z.object({ requestingMaxPenaltyMonths: z.number(), requestedMaxPenaltyMonths: z.number() }).nullable().describe('Extradition'),
+  diplomaticNote: z.object({ reference: z.string(), date: z.string() }).nullable().describe('Extradition'),
+  verificationDueBy: z.string().nullable().describe('Victim repatriation: 30 days after the request was received'),
+  verifiedWithinDeadline: z.boolean().nullable().describe('Victim repatriation: null until verified'),
+  verification: step,
+  handover: step,
+  completion: step,
+  refusal: step,
+  withdrawal: step,
+  filedAt: z.string(),
+  verifiedAt: businessTime,
+  handedOverAt: businessTime,
+  completedAt: businessTime,
+  refusedAt: businessTime,
+  withdrawnAt: businessTime,
+  createdAt: z.string().describe('Record time of the filing'),
+  updatedAt: z.string().describe('Record time of the latest event'),
+});
+export type CaseBody = z.infer<typeof caseSchema>;
+
+export function caseBody(caseId: string, events: RecordedEvent[]): CaseBody {
+  const view = caseView(caseId, events.map(toDomainEvent));
+  if (!view || events.length === 0) throw new Error(`case ${caseId} has no filing`);
+  return {
+    ...view,
+    version: events.length,
+    createdAt: events[0]!.recordedAt.toISOString(),
+    updatedAt: events[events.length - 1]!.recordedAt.toISOString(),
+  } as CaseBody;
+}

@@ -45,7 +45,13 @@ export async function executeCommand(db: Kysely<ApiTables>, request: CommandRequ
     const now = new Date();
     const command = request.command(now);
     const decision = decide(fold(history.map(toDomainEvent)), command);
-    if (!decision.ok) throw domainProblem(decision.error);
+    if (!decision.ok) {
+      // A concurrent retry with the same key may have won: its events are what made this
+      // command invalid, and its key committed with them, so answer as it did.
+      const replay = request.idempotency && (await replayed(db, request.idempotency));
+      if (replay) return replay;
+      throw domainProblem(decision.error);
+    }
 
     const causationId = history.at(-1)?.id ?? null;
     const newEvents = decision.events.map((e) => ({
@@ -68,6 +74,8 @@ export async function executeCommand(db: Kysely<ApiTables>, request: CommandRequ
       return { kind: 'done', answer: (await replayed(db, request.idempotency!))! } as const;
     });
     if (outcome.kind === 'done') return outcome.answer;
+    const replay = request.idempotency && (await replayed(db, request.idempotency));
+    if (replay) return replay;
     if (request.creates && version === 0) throw new Problem('invalid_state', `Case ${request.caseId} already exists`, { rule: 'lifecycle' });
     if (request.expectedVersion !== undefined) {
       throw new Problem('precondition_failed', `The case moved to version ${outcome.actual} while this command was decided`);

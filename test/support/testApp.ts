@@ -1,0 +1,69 @@
+import { Writable } from 'node:stream';
+import type { Party, Role } from '@cco/domain';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from '../../services/api/src/app';
+import { loggerOptions } from '../../services/api/src/logger';
+import type { ApiTables } from '../../services/api/src/tables';
+import { createTestDatabase, type TestDatabase } from './testDatabase';
+
+export const testAuth = { secret: 'test-secret-for-the-e2e-suite-only', issuer: 'cco-test' };
+
+export interface TestApp {
+  app: FastifyInstance;
+  url: string;
+  database: TestDatabase<ApiTables>;
+  /** Every log line the app wrote, for the personal-data scans. */
+  logs: string[];
+  token(party: Party, ...roles: Role[]): string;
+  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** The real server on an ephemeral port over a database of this test file's own. */
+export async function startTestApp(options: { workers?: boolean } = {}): Promise<TestApp> {
+  const database = await createTestDatabase<ApiTables>();
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = pino(loggerOptions('info'), sink);
+  const app = await buildApp({ database, auth: testAuth, migrate: false, workers: options.workers ?? false, logger });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    url,
+    database,
+    logs,
+    token: (party, ...roles) => app.jwt.sign({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles }),
+    async request(method, path, { token, body, headers = {} } = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, headers: response.headers, body: parsed };
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 // Three tiers. `unit` needs nothing; `int` and `e2e` need a real PostgreSQL, which the
-// global setup finds (DATABASE_URL, else testcontainers when Docker runs) or fails loudly.
+// global setup finds (DATABASE_URL, else testcontainers when Docker runs) or fails loudly,
+// and a Kafka broker (KAFKA_BROKERS, else librdkafka's mock cluster on loopback).
 export default defineConfig({
   test: {
     projects: [
@@ -13,7 +14,7 @@ export default defineConfig({
           name: 'int',
           include: ['**/*.int.test.ts', '**/*.e2e.test.ts'],
           exclude: ['**/node_modules/**'],
-          globalSetup: ['test/support/globalSetup.ts'],
+          globalSetup: ['test/support/globalSetup.ts', 'test/support/kafka/globalSetup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',

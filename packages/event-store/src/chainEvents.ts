@@ -1,10 +1,7 @@
-import { sql } from 'kysely';
+import { tryLockForTransaction } from './checkpoints';
 import { genesisHash, hashEvent } from './hashEvent';
 import { readAll } from './readAll';
 import { logStart, type Executor, type LogPosition } from './types';
-
-/** Advisory lock key: one chainer at a time across every instance of the service. */
-const chainLock = sql`hashtext('cco_event_chain')`;
 
 /**
  * Extends the hash chain over events committed since its tip, in commit-safe order, and
@@ -18,8 +15,8 @@ const chainLock = sql`hashtext('cco_event_chain')`;
  */
 export async function chainEvents(db: Executor<any>, batchSize = 1000): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const locked = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${chainLock}) as locked`.execute(trx);
-    if (!locked.rows[0]?.locked) return 0;
+    // One chainer at a time across every instance of the service.
+    if (!(await tryLockForTransaction(trx, 'cco_event_chain'))) return 0;
 
     const tip = await trx
       .selectFrom('event_chain')

@@ -1,5 +1,6 @@
 export { appendToStream, type AppendResult, type WrongExpectedVersion } from './appendToStream';
 export { chainEvents } from './chainEvents';
+export { readCheckpoint, saveCheckpoint, tryLockForTransaction } from './checkpoints';
 export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from './database';
 export { chainedContent, genesisHash, hashEvent } from './hashEvent';
 export { migrateToLatest } from './migrate';

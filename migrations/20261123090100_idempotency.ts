@@ -8,8 +8,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       key text not null,
       request_hash text not null,
       status int not null,
-      body jsonb not null,
-      headers jsonb not null,
+      -- json, not jsonb: a replay must be the first answer byte for byte, key order included.
+      body json not null,
+      headers json not null,
       created_at timestamptz(3) not null default now(),
       primary key (principal, key)
     )`.execute(db);

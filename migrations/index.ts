@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely';
 import * as eventStore from './20261123090000_event_store';
 import * as idempotency from './20261123090100_idempotency';
+import * as projections from './20261123100000_projections';
+import * as audit from './20261123120000_audit';
+import * as analyticsConsumer from './20261123130000_analytics_consumer';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -9,4 +12,7 @@ import * as idempotency from './20261123090100_idempotency';
 export const migrations: Record<string, Migration> = {
   '20261123090000_event_store': eventStore,
   '20261123090100_idempotency': idempotency,
+  '20261123100000_projections': projections,
+  '20261123120000_audit': audit,
+  '20261123130000_analytics_consumer': analyticsConsumer,
 };

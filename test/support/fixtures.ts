@@ -25,3 +25,16 @@ export const deportationFiling = {
 
 export const verification = { nationalityConfirmed: true, confirmedNationality: 'CN', documentsSufficient: true };
 export const handover = { place: 'Phnom Penh International Airport', receivingOfficers: ['MPS escort team 3'] };
+
+/** A Chinese national rescued from a scam compound: a victim, repatriated (no offences, no warrant). */
+export const victimName = 'LI Na';
+export const victimFiling = {
+  kind: 'victim_repatriation',
+  subject: {
+    names: [{ script: 'Latn', value: victimName }],
+    nationality: 'CN',
+    dateOfBirth: '2001-02-03',
+    documents: [{ type: 'national_id', number: 'V-445566', issuingCountry: 'CN' }],
+  },
+  lastKnownLocation: { province: 'Preah Sihanouk' },
+} as const;

@@ -8,6 +8,8 @@ import type { ApiTables } from '../../services/api/src/tables';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
 
 export const testAuth = { secret: 'test-secret-for-the-e2e-suite-only', issuer: 'cco-test' };
+/** The key-encryption key of the test servers (tests that open sealed rows by hand need it). */
+export const testPersonalDataKey = Buffer.alloc(32, 'test-kek');
 
 export interface TestApp {
   app: FastifyInstance;
@@ -37,7 +39,7 @@ export async function startTestApp(options: { workers?: boolean } = {}): Promise
     },
   });
   const logger = pino(loggerOptions('info'), sink);
-  const app = await buildApp({ database, auth: testAuth, migrate: false, workers: options.workers ?? false, logger });
+  const app = await buildApp({ database, auth: testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, logger });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

@@ -2,6 +2,8 @@ import { notFound, reject, type Decision } from './decision';
 import * as deportation from './deportation/decide';
 import { evolve as evolveDeportation, type DeportationEvent, type DeportationFilingData, type DeportationState } from './deportation/events';
 import type { CaseEvent } from './events';
+import * as erasure from './erasure/decide';
+import { evolveErasure, isErasureEvent } from './erasure/events';
 import * as extradition from './extradition/decide';
 import { evolve as evolveExtradition, type ExtraditionEvent, type ExtraditionFilingData, type ExtraditionState } from './extradition/events';
 import type { FileRequestCommand, LifecycleCommand } from './lifecycle/decide';
@@ -19,7 +21,7 @@ import {
 
 export type FilingData = DeportationFilingData | ExtraditionFilingData | VictimRepatriationFilingData;
 
-export type CaseCommand = FileRequestCommand<FilingData> | LifecycleCommand;
+export type CaseCommand = FileRequestCommand<FilingData> | LifecycleCommand | erasure.ErasureCommand;
 
 export type CaseState = NoCase | DeportationState | ExtraditionState | VictimRepatriationState;
 
@@ -32,6 +34,8 @@ export const completionEventByKind = {
 } as const satisfies Record<CaseKind, CompletionEventType>;
 
 export function evolve(state: CaseState, event: CaseEvent): CaseState {
+  // Erasure is the same for every kind and leaves the lifecycle where it is.
+  if (isErasureEvent(event)) return state.status === 'none' ? state : evolveErasure(state, event);
   const kind = event.type === 'RequestFiled' ? event.data.kind : state.status === 'none' ? undefined : state.kind;
   // A stream only holds what its own kind's decider emitted, so narrowing by kind is sound.
   switch (kind) {
@@ -64,6 +68,7 @@ function fileRequest(state: CaseState, command: FileRequestCommand<FilingData>):
 /** Every other command is routed by the kind of the case it acts on. */
 export function decide(state: CaseState, command: CaseCommand): Decision {
   if (command.type === 'FileRequest') return fileRequest(state, command);
+  if (command.type === 'RequestErasure' || command.type === 'ConfirmErasure') return erasure.decide(state, command);
   if (state.status === 'none') return reject(notFound('no case with this id'));
   switch (state.kind) {
     case 'deportation':

@@ -1,4 +1,5 @@
 import type { DeportationFiledData } from './deportation/events';
+import { erasureEventTypes, type ErasureEvent } from './erasure/events';
 import type { ExtraditionFiledData } from './extradition/events';
 import { completionEventTypes, type CompletedEvent, type CompletionEventType, type LifecycleEvent } from './lifecycle/events';
 import type { VictimRepatriationFiledData } from './victim-repatriation/events';
@@ -11,7 +12,8 @@ export type RequestFiledData = DeportationFiledData | ExtraditionFiledData | Vic
 export type CaseEvent =
   | { type: 'RequestFiled'; occurredAt: Date; data: RequestFiledData }
   | LifecycleEvent
-  | CompletedEvent<CompletionEventType>;
+  | CompletedEvent<CompletionEventType>
+  | ErasureEvent;
 
 export type CaseEventType = CaseEvent['type'];
 
@@ -22,6 +24,7 @@ export const caseEventTypes = [
   ...completionEventTypes,
   'RequestRefused',
   'RequestWithdrawn',
+  ...erasureEventTypes,
 ] as const;
 
 // Compile-time proof that the list names every event type and nothing else.

@@ -58,6 +58,9 @@ export type {
   WithdrawCommand,
 } from './lifecycle/decide';
 export type { Decision, DomainError, DomainErrorCode } from './decision';
+export { erasureEventTypes } from './erasure/events';
+export type { ErasureEvent } from './erasure/events';
+export type { ConfirmErasureCommand, ErasureCommand, RequestErasureCommand } from './erasure/decide';
 
 export { completionEventByKind, decide, evolve, fold, initialState } from './case';
 export type { CaseCommand, CaseState, FilingData } from './case';

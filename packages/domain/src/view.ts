@@ -30,6 +30,8 @@ export interface CaseView {
   completion: CompletedData | null;
   refusal: RefusedData | null;
   withdrawal: WithdrawnData | null;
+  /** Victims: the erasure of the subject's personal data, once asked for. */
+  erasure: { reason: string; requestedAt: string; erasedAt: string | null } | null;
   filedAt: string;
   verifiedAt: string | null;
   handedOverAt: string | null;
@@ -71,6 +73,7 @@ function filed(id: string, { data, occurredAt }: { data: RequestFiledData; occur
     completion: null,
     refusal: null,
     withdrawal: null,
+    erasure: null,
     filedAt: occurredAt.toISOString(),
     verifiedAt: null,
     handedOverAt: null,
@@ -98,6 +101,10 @@ function apply(view: CaseView, event: CaseEvent): CaseView {
       return { ...view, refusal: event.data, refusedAt: at };
     case 'RequestWithdrawn':
       return { ...view, withdrawal: event.data, withdrawnAt: at };
+    case 'ErasureRequested':
+      return { ...view, erasure: { reason: event.data.reason, requestedAt: at, erasedAt: null } };
+    case 'PersonalDataErased':
+      return { ...view, erasure: view.erasure && { ...view.erasure, erasedAt: at } };
   }
 }
 

@@ -40,6 +40,7 @@ describe('caseView', () => {
       completion: {},
       refusal: null,
       withdrawal: null,
+      erasure: null,
       filedAt: times.filed,
       verifiedAt: times.verified,
       handedOverAt: times.handedOver,

@@ -5,7 +5,7 @@ describe('vocabulary', () => {
   it('each party’s other party is the other ministry', () => {
     expect([otherParty('KH'), otherParty('CN')]).toEqual(['CN', 'KH']);
   });
-  it('lists all eight event types once, for consumers that subscribe by type', () => {
+  it('lists all ten event types once, for consumers that subscribe by type', () => {
     expect(new Set(caseEventTypes)).toEqual(
       new Set([
         'RequestFiled',
@@ -16,9 +16,11 @@ describe('vocabulary', () => {
         'RepatriationCompleted',
         'RequestRefused',
         'RequestWithdrawn',
+        'ErasureRequested',
+        'PersonalDataErased',
       ]),
     );
-    expect(caseEventTypes).toHaveLength(8);
+    expect(caseEventTypes).toHaveLength(10);
   });
   it('names each kind’s completion event, the one statistics count', () => {
     expect(completionEventByKind).toEqual({

@@ -34,6 +34,10 @@ function openPostgres<T>(url: string, options: DatabaseOptions): Database<T> {
     // int8 stays a string (pg's default); so does xid8, which pg does not know.
   });
   pool.on('error', (error) => options.onPoolError?.(error));
+  // pg-pool listens for errors only on idle clients: a checked-out client whose server goes away
+  // (a PostgreSQL restart) would throw an uncaught error and take the process down. Each client
+  // gets its own listener; the pool discards the dead client when it is released.
+  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
   const db = new Kysely<T>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -6,7 +6,9 @@ import { Migrator, type Kysely, type Migration, type MigrationResultSet } from '
  * nothing left to do.
  */
 export async function migrateToLatest(db: Kysely<any>, migrations: Record<string, Migration>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Unordered: migrations from branches developed side by side may land in any order; each is
+  // applied once, whatever its timestamp.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return result;

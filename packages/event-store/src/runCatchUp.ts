@@ -55,6 +55,9 @@ export function runCatchUp(options: CatchUpOptions): CatchUp {
         if (done === 0) await sleep(idleMs);
       } catch (error) {
         attempt += 1;
+        // A wake-up that came before the failure must not cut the backoff short: without this
+        // every sleep returns at once and an outage turns into a busy loop.
+        pending = false;
         options.onError?.(error, attempt);
         if (unsubscribe) {
           await unsubscribe().catch(() => undefined);

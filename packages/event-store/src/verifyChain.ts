@@ -48,7 +48,7 @@ export async function verifyChain(db: Executor<any>, from: VerifyFrom = { seq: '
     }
     if (page.rows.length < pageSize) break;
   }
-  const unlinked = await firstUnlinkedEvent(db, seq);
+  const unlinked = await firstUnlinkedEvent(db, BigInt(from.seq), seq);
   if (unlinked) return broken(checked, unlinked, seq, prev);
   return { ok: true, checked, firstBrokenPosition: null, lastSeq: seq.toString(), lastHash: prev };
 }
@@ -57,12 +57,17 @@ function broken(checked: number, position: string, seq: bigint, prev: string): C
   return { ok: false, checked, firstBrokenPosition: String(position), lastSeq: seq.toString(), lastHash: prev };
 }
 
-/** An event inside the chained range (at or before the tip in commit order) with no link. */
-async function firstUnlinkedEvent(db: Executor<any>, tipSeq: bigint): Promise<string | null> {
-  if (tipSeq === 0n) return null;
+/** An event inside the range just verified (after `fromSeq`'s link, up to the tip) with no link. */
+async function firstUnlinkedEvent(db: Executor<any>, fromSeq: bigint, tipSeq: bigint): Promise<string | null> {
+  if (tipSeq === 0n || tipSeq === fromSeq) return null;
   const result = await sql<{ position: string }>`
-    select e.position from events e, (select transaction_id, position from event_chain where seq = ${tipSeq.toString()}::int8) tip
+    select e.position
+    from events e,
+      (select transaction_id, position from event_chain where seq = ${tipSeq.toString()}::int8) tip,
+      (select coalesce(max(transaction_id::text), '0')::xid8 as transaction_id, coalesce(max(position), 0) as position
+         from event_chain where seq = ${fromSeq.toString()}::int8) base
     where (e.transaction_id, e.position) <= (tip.transaction_id, tip.position)
+      and (e.transaction_id, e.position) > (base.transaction_id, base.position)
       and not exists (select 1 from event_chain c where c.position = e.position)
     order by e.transaction_id, e.position limit 1`.execute(db);
   return result.rows[0]?.position ?? null;

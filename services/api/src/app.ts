@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@cco/event-store';
+import type { KafkaSettings } from '@cco/publishing';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { loggerOptions } from './logger';
@@ -8,26 +9,39 @@ import { chainerPlugin } from './plugins/chainer';
 import { databasePlugin } from './plugins/database';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
-import { problemsPlugin } from './plugins/problems';
+import { limitsPlugin } from './plugins/limits';
+import { problemClientErrorHandler, problemFrameworkErrors, problemsPlugin } from './plugins/problems';
+import { loadLimits } from './config';
+import { projectionsPlugin } from './plugins/projections';
+import { relayPlugin } from './plugins/relay';
 import { auditRoutes } from './routes/audit';
+import { caseBoardRoutes } from './routes/caseBoard';
 import { caseRoutes } from './routes/cases';
 import { commandRoutes } from './routes/commands';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
+import { projectionRoutes } from './routes/projections';
+import { statisticsRoutes } from './routes/statistics';
+import { victimVerificationRoutes } from './routes/victimVerifications';
 import type { ApiTables } from './tables';
 
 export interface AppOptions {
   database: Database<ApiTables>;
   auth: AuthOptions;
+  /** PERSONAL_DATA_KEY: wraps each subject's data key. */
+  personalDataKey: Buffer;
   migrate?: boolean;
   /** Background readers of the log (the hash chainer); off for tests that drive them by hand. */
   workers?: boolean;
+  /** Kafka publishing (KAFKA_BROKERS); undefined leaves the relay idle, the backlog kept in PostgreSQL. */
+  kafka?: KafkaSettings | undefined;
   logLevel?: string;
   logger?: FastifyServerOptions['loggerInstance'];
 }
 
 /** Builds the whole API as a Fastify instance. It never listens: server.ts does. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = loadLimits();
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(options.logLevel ?? 'info') }),
     // A caller's correlation id is kept (and becomes the events' correlationId) if it is sane.
@@ -37,6 +51,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     requestIdHeader: false,
     bodyLimit: 256 * 1024,
+    // Slow clients cannot hold the server: headers within HTTP_HEADERS_TIMEOUT_MS, the whole
+    // request within HTTP_REQUEST_TIMEOUT_MS (checked every second), a silent socket closed.
+    connectionTimeout: limits.connectionTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: problemClientErrorHandler,
+    frameworkErrors: problemFrameworkErrors,
     routerOptions: { maxParamLength: 200 },
     ajv: undefined,
   });
@@ -47,16 +69,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(problemsPlugin);
+  await app.register(limitsPlugin, limits);
   await app.register(metricsPlugin);
-  await app.register(databasePlugin, { database: options.database, migrate: options.migrate ?? true });
+  await app.register(databasePlugin, { database: options.database, migrate: options.migrate ?? true, personalDataKey: options.personalDataKey });
   await app.register(authPlugin, options.auth);
   await app.register(openapiPlugin);
   if (options.workers ?? true) await app.register(chainerPlugin);
+  if (options.workers ?? true) await app.register(projectionsPlugin);
+  if (options.workers ?? true) await app.register(relayPlugin, { kafka: options.kafka });
 
   await app.register(healthRoutes);
   await app.register(commandRoutes);
   await app.register(caseRoutes);
   await app.register(logRoutes);
   await app.register(auditRoutes);
+  await app.register(caseBoardRoutes);
+  await app.register(statisticsRoutes);
+  await app.register(victimVerificationRoutes);
+  await app.register(projectionRoutes);
   return app;
 }

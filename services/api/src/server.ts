@@ -7,11 +7,15 @@ import type { ApiTables } from './tables';
 // `npm start`: the whole service on PORT. Without DATABASE_URL it runs on embedded PGlite in
 // DATA_DIR, so a newcomer needs nothing installed.
 const config = loadConfig();
-const database = await openDatabase<ApiTables>({ url: config.databaseUrl, dataDir: config.dataDir });
-const app = await buildApp({ database, auth: config.jwt, logLevel: config.logLevel });
+// A connection that fails outside a query (idle in the pool, or the LISTEN one: the database
+// restarted) is replaced on demand; say so in the log rather than let it pass unseen.
+let onPoolError = (error: Error) => console.warn('a database connection failed outside a query:', error.message);
+const database = await openDatabase<ApiTables>({ url: config.databaseUrl, dataDir: config.dataDir, onPoolError: (error) => onPoolError(error) });
+const app = await buildApp({ database, auth: config.jwt, personalDataKey: config.personalDataKey.key, kafka: config.kafka, logLevel: config.logLevel });
+onPoolError = (error) => app.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'a database connection failed outside a query; it is replaced on demand');
 
+if (config.personalDataKey.development) app.log.warn('PERSONAL_DATA_KEY is not set: subjects\' data keys are wrapped with the development key');
 if (config.jwt.development) app.log.warn('JWT_SECRET is not set: using the development secret (npm run token signs with it)');
-if (config.kafkaBrokers.length === 0) app.log.info('KAFKA_BROKERS is not set: events stay in the store until a broker is configured');
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');

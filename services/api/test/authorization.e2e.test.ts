@@ -1,6 +1,6 @@
 import type { Party, Role } from '@cco/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling, handover, verification } from '../../../test/support/fixtures';
+import { deportationFiling, handover, verification, victimFiling } from '../../../test/support/fixtures';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { deportationAt, everyone, type Stage } from './support';
 
@@ -18,6 +18,8 @@ const matrix: {
   method: 'GET' | 'POST';
   path: (id: string) => string;
   stage?: Stage;
+  /** Makes the case the row acts on, when a deportation at `stage` will not do. */
+  setup?: (t: TestApp) => Promise<string>;
   body?: unknown;
   success: number;
   allowed: (party: Party, role: Role) => boolean;
@@ -32,11 +34,34 @@ const matrix: {
   { name: 'read case events', method: 'GET', path: (id) => `/v1/cases/${id}/events`, stage: 'filed', success: 200, allowed: (_p, r) => r !== 'analyst' },
   { name: 'read global log', method: 'GET', path: () => '/v1/events', success: 200, allowed: (_p, r) => r === 'auditor' },
   { name: 'check integrity', method: 'GET', path: () => '/v1/audit/integrity', success: 200, allowed: (_p, r) => r === 'auditor' },
+  { name: 'list cases', method: 'GET', path: () => '/v1/cases', success: 200, allowed: (_p, r) => r !== 'analyst' },
+  { name: 'read access log', method: 'GET', path: () => '/v1/audit/access-log', success: 200, allowed: (_p, r) => r === 'auditor' },
+  { name: 'deportation statistics', method: 'GET', path: () => '/v1/statistics/deportations?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
+  { name: 'duration statistics', method: 'GET', path: () => '/v1/statistics/durations?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
+  { name: 'refusal statistics', method: 'GET', path: () => '/v1/statistics/refusals?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
+  { name: 'victim verification statistics', method: 'GET', path: () => '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
+  { name: 'overdue victim verifications', method: 'GET', path: () => '/v1/statistics/victim-verifications/overdue?requestedParty=KH', success: 200, allowed: () => true },
+  { name: 'rebuild a projection', method: 'POST', path: () => '/v1/projections/case_board/rebuild', success: 200, allowed: (_p, r) => r === 'auditor' },
+  { name: 'request erasure', method: 'POST', path: (id) => `/v1/cases/${id}/erasure-request`, setup: (t) => closedVictimCase(t), body: { reason: 'the victim asked for it' }, success: 200, allowed: (p, r) => p === 'CN' && r === 'supervisor' },
+  { name: 'confirm erasure', method: 'POST', path: (id) => `/v1/cases/${id}/erasure-confirmation`, setup: (t) => closedVictimCase(t, true), body: {}, success: 200, allowed: (_p, r) => r === 'auditor' },
 ];
+
+/** A victim repatriation requested by CN and withdrawn (closed), with an erasure pending if asked. */
+async function closedVictimCase(t: TestApp, erasureRequested = false): Promise<string> {
+  const filed = await t.request('POST', '/v1/cases', { token: t.token('CN', 'officer'), body: victimFiling });
+  const id: string = filed.body.id;
+  const withdrawn = await t.request('POST', `/v1/cases/${id}/withdrawal`, { token: t.token('CN', 'officer'), body: { reason: 'returned home unaided' } });
+  if (withdrawn.status !== 200) throw new Error(`withdrawal failed: ${JSON.stringify(withdrawn.body)}`);
+  if (erasureRequested) {
+    const requested = await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'the victim asked for it' } });
+    if (requested.status !== 200) throw new Error(`erasure request failed: ${JSON.stringify(requested.body)}`);
+  }
+  return id;
+}
 
 describe.each(matrix)('$name', (row) => {
   it.each(everyone)('$party $role', async ({ party, role }) => {
-    const id = row.stage ? await deportationAt(t, row.stage) : 'unused';
+    const id = row.setup ? await row.setup(t) : row.stage ? await deportationAt(t, row.stage) : 'unused';
     const response = await t.request(row.method, row.path(id), { token: t.token(party, role), body: row.body });
     const expected = row.allowed(party, role) ? row.success : 403;
     expect(response.status, JSON.stringify(response.body)).toBe(expected);
@@ -44,7 +69,7 @@ describe.each(matrix)('$name', (row) => {
   });
 
   it('without a token, or with a bad one: 401', async () => {
-    const id = row.stage ? await deportationAt(t, row.stage) : 'unused';
+    const id = row.setup ? await row.setup(t) : row.stage ? await deportationAt(t, row.stage) : 'unused';
     const none = await t.request(row.method, row.path(id), { body: row.body });
     expect(none.status).toBe(401);
     expect(none.body).toMatchObject({ status: 401, type: 'urn:cco:problem:unauthorized' });
@@ -61,4 +86,16 @@ it('the case outlives the refused attempts: forbidden commands append nothing', 
   }
   const events = await t.request('GET', `/v1/cases/${id}/events`, { token: t.token('KH', 'auditor') });
   expect(events.body.items.map((e: { type: string }) => e.type)).toEqual(['RequestFiled']);
+});
+
+it('every documented operation that needs a token has a row in this matrix', () => {
+  const spec = t.app.swagger() as { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
+  const documented = Object.entries(spec.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([, op]) => op.responses?.['401'])
+      .map(([method]) => ({ method: method.toUpperCase(), pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`), name: `${method.toUpperCase()} ${path}` })),
+  );
+  const rows = matrix.map((row) => ({ method: row.method, path: row.path('00000000-0000-4000-8000-000000000000').split('?')[0]! }));
+  const missing = documented.filter((op) => !rows.some((row) => row.method === op.method && op.pattern.test(row.path))).map((op) => op.name);
+  expect(missing).toEqual([]);
 });

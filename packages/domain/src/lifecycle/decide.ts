@@ -17,7 +17,7 @@ import type { CompletionEventType, HandedOverData, IdentityVerifiedData, NoCase,
 // codes: not_found (404), forbidden (403), invalid_state (409), rule_violation (422).
 // Each handler takes the kind's own rules as a hook, run after the shared ones.
 
-interface CommandBase {
+export interface CommandBase {
   actor: Actor;
   /** Record time, from the server clock. */
   now: Date;

@@ -88,6 +88,8 @@ export interface CaseFacts<K extends CaseKind> extends CaseParties {
   nationality: string;
   /** Business time of the latest event: a later event may not claim to precede it. */
   lastOccurredAt: Date;
+  /** Erasure of the subject's personal data (victims only), once asked for. */
+  erasure?: 'requested' | 'erased';
 }
 
 /** One member per status, each carrying the kind's facts. */

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from
 import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { Problem } from '../errors';
+import { text } from '../schemas/common';
 
 export interface AuthOptions {
   secret: string;
@@ -12,7 +13,9 @@ export interface AuthOptions {
 
 /** The claims CONTRACT.md defines; anything else in the token is ignored. */
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(200),
+  // The subject becomes the events' actor and the idempotency keys' owner: text PostgreSQL can
+  // store (no NUL, no lone surrogate) and no control characters.
+  sub: text(200),
   party: z.enum(parties),
   roles: z.array(z.enum(roles)).min(1),
 });
@@ -33,7 +36,8 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
   await app.register(fastifyJwt, {
     secret: options.secret,
     sign: { algorithm: 'HS256', iss: options.issuer },
-    verify: { algorithms: ['HS256'], allowedIss: options.issuer },
+    // allowedIss alone lets a token without `iss` through: the claim is required as well.
+    verify: { algorithms: ['HS256'], allowedIss: options.issuer, requiredClaims: ['iss'] },
   });
   app.decorateRequest('actor', null as unknown as Actor);
 });

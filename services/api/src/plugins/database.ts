@@ -7,6 +7,8 @@ import type { ApiTables } from '../tables';
 declare module 'fastify' {
   interface FastifyInstance {
     database: Database<ApiTables>;
+    /** The key-encryption key that wraps each subject's data key. */
+    personalDataKey: Buffer;
   }
 }
 
@@ -14,6 +16,7 @@ export interface DatabasePluginOptions {
   database: Database<ApiTables>;
   /** Apply pending migrations before serving (under Kysely's advisory lock). */
   migrate: boolean;
+  personalDataKey: Buffer;
 }
 
 /** The database the app runs on; closed with the app. */
@@ -24,5 +27,6 @@ export const databasePlugin = fp(async function database(app: FastifyInstance, o
     app.log.info({ applied, engine: options.database.kind }, applied.length ? 'migrations applied' : 'schema up to date');
   }
   app.decorate('database', options.database);
+  app.decorate('personalDataKey', options.personalDataKey);
   app.addHook('onClose', async () => options.database.close());
 }, { name: 'database' });

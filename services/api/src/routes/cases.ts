@@ -1,7 +1,8 @@
-import { readStream } from '@cco/event-store';
+import { readCaseEvents } from '@cco/case-records';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { recordAccess } from '../audit/recordAccess';
 import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
 import { caseBody, caseSchema } from '../schemas/case';
@@ -27,8 +28,10 @@ export async function caseRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { asOf } = request.query;
     if (asOf && !request.actor.roles.includes('auditor')) throw new Problem('forbidden', 'asOf views are for auditors');
-    const events = await readStream(request.server.database.db, request.params.id, asOf ? { recordedAtOrBefore: new Date(asOf) } : {});
+    const { database, personalDataKey } = request.server;
+    const events = await readCaseEvents(database.db, personalDataKey, request.params.id, asOf ? { recordedAtOrBefore: new Date(asOf) } : {});
     if (events.length === 0) throw new Problem('not_found', asOf ? `No case ${request.params.id} was recorded by ${asOf}` : `No case ${request.params.id}`);
+    await recordAccess(request.server.database.db, request.actor, [request.params.id], asOf ? 'case-as-of' : 'case', request.id);
     return reply.header('etag', `"${events.length}"`).send(caseBody(request.params.id, events));
   });
 
@@ -41,8 +44,9 @@ export async function caseRoutes(app: FastifyInstance) {
       response: { 200: z.object({ items: z.array(eventSchema) }), ...problems(400, 401, 403, 404) },
     },
   }, async (request) => {
-    const events = await readStream(request.server.database.db, request.params.id);
+    const events = await readCaseEvents(request.server.database.db, request.server.personalDataKey, request.params.id);
     if (events.length === 0) throw new Problem('not_found', `No case ${request.params.id}`);
+    await recordAccess(request.server.database.db, request.actor, [request.params.id], 'case-events', request.id);
     return { items: events.map(toEventBody) };
   });
 }

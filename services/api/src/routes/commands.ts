@@ -9,19 +9,21 @@ import { Problem } from '../errors';
 import { requestHash, type Answer } from '../idempotency/idempotency';
 import { requireRoles } from '../plugins/auth';
 import { caseBody, caseSchema } from '../schemas/case';
-import { completionBody, fileRequestBody, handoverBody, refusalBody, verificationBody, withdrawalBody } from '../schemas/commands';
+import { completionBody, erasureConfirmationBody, erasureRequestBody, fileRequestBody, handoverBody, refusalBody, verificationBody, withdrawalBody } from '../schemas/commands';
 import { caseIdParams, idempotencyKeyHeader, ifMatchHeader, problems } from '../schemas/common';
 
 const commandHeaders = z.looseObject({ 'if-match': ifMatchHeader, 'idempotency-key': idempotencyKeyHeader });
 const writers = requireRoles('officer', 'supervisor');
 
-/** The five commands on an existing case: same shape, different body and command type. */
+/** The commands on an existing case: same shape, different body, command type and roles. */
 const actions = [
-  { path: 'identity-verification', type: 'VerifyIdentity', body: verificationBody, summary: 'The requested party confirms nationality and identity (IdentityVerified)' },
-  { path: 'handover', type: 'HandOver', body: handoverBody, summary: 'The requested party hands the person over (SuspectHandedOver)' },
-  { path: 'completion', type: 'Complete', body: completionBody, summary: 'The requesting party confirms arrival (the kind’s Completed event)' },
-  { path: 'refusal', type: 'Refuse', body: refusalBody, summary: 'A supervisor of the requested party refuses, with ground and reason (RequestRefused)' },
-  { path: 'withdrawal', type: 'Withdraw', body: withdrawalBody, summary: 'The requesting party withdraws the request (RequestWithdrawn)' },
+  { path: 'identity-verification', type: 'VerifyIdentity', body: verificationBody, by: writers, summary: 'The requested party confirms nationality and identity (IdentityVerified)' },
+  { path: 'handover', type: 'HandOver', body: handoverBody, by: writers, summary: 'The requested party hands the person over (SuspectHandedOver)' },
+  { path: 'completion', type: 'Complete', body: completionBody, by: writers, summary: 'The requesting party confirms arrival (the kind’s Completed event)' },
+  { path: 'refusal', type: 'Refuse', body: refusalBody, by: writers, summary: 'A supervisor of the requested party refuses, with ground and reason (RequestRefused)' },
+  { path: 'withdrawal', type: 'Withdraw', body: withdrawalBody, by: writers, summary: 'The requesting party withdraws the request (RequestWithdrawn)' },
+  { path: 'erasure-request', type: 'RequestErasure', body: erasureRequestBody, by: writers, summary: 'Victims: a supervisor of the providing party asks to erase the subject’s personal data (ErasureRequested)' },
+  { path: 'erasure-confirmation', type: 'ConfirmErasure', body: erasureConfirmationBody, by: requireRoles('auditor'), summary: 'Victims: an auditor confirms the erasure; the subject’s key is destroyed (PersonalDataErased)' },
 ] as const;
 
 export async function commandRoutes(app: FastifyInstance) {
@@ -39,8 +41,9 @@ export async function commandRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { occurredAt, ...data } = request.body;
     const caseId = randomUUID();
-    const answer = await executeCommand(request.server.database.db, {
+    const answer = await executeCommand(request.server, {
       caseId,
+      actor: request.actor,
       creates: true,
       command: (now) => ({ type: 'FileRequest', caseId, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,
       correlationId: request.id,
@@ -52,7 +55,7 @@ export async function commandRoutes(app: FastifyInstance) {
 
   for (const action of actions) {
     routes.post(`/v1/cases/:id/${action.path}`, {
-      onRequest: writers,
+      onRequest: action.by,
       schema: {
         tags: ['commands'],
         summary: action.summary,
@@ -64,8 +67,9 @@ export async function commandRoutes(app: FastifyInstance) {
     }, async (request, reply) => {
       const { occurredAt, ...data } = request.body;
       const caseId = request.params.id;
-      const answer = await executeCommand(request.server.database.db, {
+      const answer = await executeCommand(request.server, {
         caseId,
+        actor: request.actor,
         creates: false,
         expectedVersion: parseIfMatch(request.headers['if-match']),
         command: (now) => ({ type: action.type, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,

@@ -1,10 +1,12 @@
+import { openEvents } from '@cco/case-records';
 import { logPositionOf, logStart, readAll, type LogPosition } from '@cco/event-store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { recordAccess } from '../audit/recordAccess';
 import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
-import { problems } from '../schemas/common';
+import { problems, withinInt8 } from '../schemas/common';
 import { eventSchema, toEventBody } from '../schemas/event';
 
 /** Cursor: `<transaction id>.<position>`, the reader's place in commit-safe order. */
@@ -20,7 +22,11 @@ export async function logRoutes(app: FastifyInstance) {
         '`after` is the `nextAfter` of the previous page, or an event’s `position` to resume after that event. ' +
         'Only committed transactions older than every running one are returned, so no event can later appear behind a cursor.',
       querystring: z.strictObject({
-        after: z.string().regex(/^(\d{1,19}\.\d{1,19}|\d{1,19})$/, 'a nextAfter cursor or an event position').optional(),
+        after: z
+          .string()
+          .regex(/^(\d{1,19}\.\d{1,19}|\d{1,19})$/, 'a nextAfter cursor or an event position')
+          .refine((s) => withinInt8(s.split('.').pop()!), 'the position is beyond int8')
+          .optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
       response: { 200: z.object({ items: z.array(eventSchema), nextAfter: z.string() }), ...problems(400, 401, 403) },
@@ -38,6 +44,8 @@ export async function logRoutes(app: FastifyInstance) {
       from = found;
     }
     const { events, last } = await readAll(db, from, limit);
-    return { items: events.map(toEventBody), nextAfter: cursorOf(last) };
+    await recordAccess(db, request.actor, events.map((e) => e.streamId), 'global-log', request.id);
+    const opened = await openEvents(db, request.server.personalDataKey, events);
+    return { items: opened.map(toEventBody), nextAfter: cursorOf(last) };
   });
 }

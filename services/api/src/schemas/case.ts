@@ -1,10 +1,19 @@
 import { caseKinds, caseStatuses, caseView, offenceCategories, parties } from '@cco/domain';
 import type { RecordedEvent } from '@cco/event-store';
 import { z } from 'zod';
-import { toDomainEvent } from '../commands/executeCommand';
-import { subjectSchema } from './commands';
+import { toDomainEvent } from '@cco/case-records';
 
 const step = z.looseObject({}).nullable();
+
+/** The subject as read: after an erasure only the nationality is left, and `erased` says so. */
+const subjectView = z.object({
+  names: z.array(z.object({ script: z.string(), value: z.string() })),
+  nationality: z.string(),
+  dateOfBirth: z.string().optional(),
+  documents: z.array(z.object({ type: z.string(), number: z.string(), issuingCountry: z.string() })),
+  sex: z.string().optional(),
+  erased: z.literal(true).optional().describe('The subject’s personal data was erased (crypto-shredded)'),
+});
 const businessTime = z.string().nullable();
 
 /** GET /v1/cases/{id}: the case folded from its events (CONTRACT.md), with both times. */
@@ -15,7 +24,7 @@ export const caseSchema = z.looseObject({
   version: z.number().int().describe('Number of events; the ETag'),
   requestingParty: z.enum(parties),
   requestedParty: z.enum(parties),
-  subject: subjectSchema,
+  subject: subjectView,
   offences: z.array(z.object({ category: z.enum(offenceCategories), description: z.string().optional() })),
   warrant: z.object({ reference: z.string(), issuedBy: z.string(), issuedOn: z.string() }).nullable(),
   lastKnownLocation: z.object({ province: z.string(), district: z.string().optional(), details: z.string().optional() }).nullable(),
@@ -26,6 +35,7 @@ export const caseSchema = z.looseObject({
   verification: step,
   handover: step,
   completion: step,
+  erasure: z.object({ reason: z.string(), requestedAt: z.string(), erasedAt: z.string().nullable() }).nullable().describe('Victims: erasure of the personal data'),
   refusal: step,
   withdrawal: step,
   filedAt: z.string(),

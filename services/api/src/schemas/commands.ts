@@ -23,7 +23,7 @@ const filingBase = {
   occurredAt,
   subject: subjectSchema,
   offences: z.array(z.strictObject({ category: z.enum(offenceCategories), description: text(2000).optional() })).max(20).optional(),
-  warrant: z.strictObject({ reference: z.string().max(100), issuedBy: text(200), issuedOn: isoDate }).optional(),
+  warrant: z.strictObject({ reference: text(100, 0), issuedBy: text(200), issuedOn: isoDate }).optional(),
   lastKnownLocation: z.strictObject({ province: text(100), district: text(100).optional(), details: text(500).optional() }).optional(),
 };
 
@@ -68,5 +68,8 @@ export const handoverBody = z.strictObject({
 });
 
 export const completionBody = z.strictObject({ occurredAt, notes: text(2000).optional() });
-export const refusalBody = z.strictObject({ occurredAt, ground: z.enum(refusalGrounds), reason: z.string().max(4000).optional() });
-export const withdrawalBody = z.strictObject({ occurredAt, reason: z.string().max(4000).optional() });
+export const refusalBody = z.strictObject({ occurredAt, ground: z.enum(refusalGrounds), reason: text(4000, 0).optional() });
+export const withdrawalBody = z.strictObject({ occurredAt, reason: text(4000, 0).optional() });
+
+export const erasureRequestBody = z.strictObject({ occurredAt, reason: text(4000, 0).optional() });
+export const erasureConfirmationBody = z.strictObject({ occurredAt });

@@ -3,18 +3,32 @@ import { z } from 'zod';
 /**
  * Text a client may send. Bounded, well-formed Unicode (a lone surrogate would pass JSON but
  * not PostgreSQL's jsonb), and no control characters (jsonb refuses \u0000 as well).
+ * `min = 0` where emptiness is the domain's to judge (a refusal's reason: 422, not 400).
  */
-export const text = (max = 500) =>
+export const text = (max = 500, min = 1) =>
   z
     .string()
-    .min(1)
+    .min(min)
     .max(max)
     .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'must not contain control characters');
 
 export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. CN, KH');
 export const isoDate = z.iso.date();
-export const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * With an offset, a valid-looking time can fall outside what PostgreSQL stores (year 0 from
+ * 0001-01-01T00:00:00+14:00, year 10000 from 9999-12-31T23:59:59-14:00): the instant itself must
+ * lie within years 1 to 9999 UTC.
+ */
+const earliest = Date.parse('0001-01-01T00:00:00Z');
+const latest = Date.parse('9999-12-31T23:59:59.999Z');
+export const isoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((s) => Date.parse(s) >= earliest && Date.parse(s) <= latest, 'must lie between 0001-01-01 and 9999-12-31 UTC');
+
+/** PostgreSQL's int8 maximum: a larger decimal in a query is a 400, not a database error. */
+export const int8Max = 9223372036854775807n;
+export const withinInt8 = (decimal: string) => BigInt(decimal) <= int8Max;
 
 export const caseIdParams = z.strictObject({ id: z.uuid() });
 

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@cco/event-store';
+import { toEventAsRead } from '@cco/publishing';
 import { z } from 'zod';
 
 export const eventSchema = z.object({
@@ -20,19 +21,5 @@ export const eventSchema = z.object({
 });
 export type EventBody = z.infer<typeof eventSchema>;
 
-/** An event as read, per CONTRACT.md. */
-export function toEventBody(event: RecordedEvent): EventBody {
-  const { actor, party, correlationId, causationId } = event.metadata;
-  return {
-    id: event.id,
-    streamId: event.streamId,
-    type: event.type,
-    version: event.version,
-    position: event.position,
-    schemaVersion: event.schemaVersion,
-    occurredAt: event.occurredAt.toISOString(),
-    recordedAt: event.recordedAt.toISOString(),
-    data: event.data as Record<string, unknown>,
-    metadata: { actor, party, correlationId, causationId },
-  };
-}
+/** An event as read, per CONTRACT.md: one mapping with the events topic on Kafka (@cco/publishing). */
+export const toEventBody: (event: RecordedEvent) => EventBody = toEventAsRead;

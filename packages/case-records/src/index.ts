@@ -1,0 +1,7 @@
+export { developmentKeyEncryptionKey, parseKeyEncryptionKey } from './keyEncryptionKey';
+export { openEvents, readCaseEvents } from './readCaseEvents';
+export { open, seal, type SealedBox } from './seal';
+export { caseUpcasters, erasedPersonal, openStored, personalFields, sealForStorage, storedSchemaVersion } from './storedForm';
+export { createSubjectKey, destroySubjectKey, loadSubjectKey, type SubjectKey } from './subjectKeys';
+export type { CaseRecordTables, SubjectKeysTable } from './subjectKeys.table';
+export { toDomainEvent } from './toDomainEvent';

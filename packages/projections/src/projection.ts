@@ -1,0 +1,32 @@
+import type { CaseEvent } from '@cco/domain';
+import type { RecordedEvent } from '@cco/event-store';
+
+/**
+ * A read model with one row per case, kept by a pure fold: given the row as it stands (or
+ * none) and the next event of that case, the row after it. No I/O and no clock, so the same
+ * log always gives the same rows: that is what makes a rebuild from zero comparable with the
+ * live model, and lets the specs run without a database.
+ */
+export interface CaseProjection<Row extends { case_id: string } = any> {
+  /** The name the CLI, the endpoint, the checkpoint (`projection:<name>`) and the locks use. */
+  name: string;
+  /** The one table it owns. */
+  table: string;
+  evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
+}
+
+/** Where a projection writes: its live table, or its shadow while it is rebuilt aside. */
+export interface Target {
+  /** undefined: the live table, found on the search path. */
+  schema: string | undefined;
+  checkpoint: string;
+}
+
+export const checkpointOf = (projection: CaseProjection): string => `projection:${projection.name}`;
+export const liveTarget = (projection: CaseProjection): Target => ({ schema: undefined, checkpoint: checkpointOf(projection) });
+
+/** The advisory lock that makes one runner per projection apply at a time, across instances. */
+export const runnerLockOf = (projection: CaseProjection): string => `cco_projection:${projection.name}`;
+
+/** A stored event as the deciders' types describe it (the store keeps `data` untyped). */
+export const asCaseEvent = (event: RecordedEvent) => ({ type: event.type, occurredAt: event.occurredAt, data: event.data }) as CaseEvent;

@@ -1,0 +1,38 @@
+import { eventsChannel, runCatchUp, type Database } from '@cco/event-store';
+import type { CaseProjection } from '../projection';
+import { projections as all } from '../projections';
+import { projectBatch } from './projectBatch';
+
+export interface ProjectionsOptions {
+  projections?: readonly CaseProjection[];
+  batchSize?: number;
+  /** Polling fallback when no NOTIFY comes. */
+  idleMs?: number;
+  onError?: (projection: string, error: unknown, attempt: number) => void;
+}
+
+export interface RunningProjections {
+  nudge(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps every projection caught up, each in its own loop: one that throws (a bad event, a bug)
+ * backs off alone while the others go on. Woken by the store's NOTIFY, polling as a fallback.
+ */
+export function startProjections(database: Database<any>, options: ProjectionsOptions = {}): RunningProjections {
+  const loops = (options.projections ?? all).map((projection) =>
+    runCatchUp({
+      step: () => projectBatch(database.db, projection, options.batchSize),
+      wake: (nudge) => database.listen(eventsChannel, nudge),
+      idleMs: options.idleMs ?? 2000,
+      onError: (error, attempt) => options.onError?.(projection.name, error, attempt),
+    }),
+  );
+  return {
+    nudge: () => loops.forEach((loop) => loop.nudge()),
+    stop: async () => {
+      await Promise.all(loops.map((loop) => loop.stop()));
+    },
+  };
+}

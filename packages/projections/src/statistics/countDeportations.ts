@@ -1,0 +1,19 @@
+import type { Party } from '@cco/domain';
+import type { Executor } from '@cco/event-store';
+import { bucket, countCases, type Count } from './countCases';
+import type { DayWindow } from './window';
+
+export type DeportationGrouping = 'year' | 'month' | 'offence';
+
+/**
+ * Completed deportations by the UTC date of the completion's business time (occurredAt), both
+ * window ends inclusive (CONTRACT.md). A completion recorded today for 2017 counts in 2017.
+ */
+export function countDeportations(
+  db: Executor<any>,
+  window: DayWindow,
+  options: { groupBy?: DeportationGrouping | undefined; requestingParty?: Party | undefined } = {},
+): Promise<Count> {
+  const key = options.groupBy && bucket[options.groupBy]('completed_at');
+  return countCases(db, 'completed_at', window, { kind: 'deportation', requesting_party: options.requestingParty }, key);
+}

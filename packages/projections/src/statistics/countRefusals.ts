@@ -1,0 +1,13 @@
+import type { CaseKind, Party } from '@cco/domain';
+import type { Executor } from '@cco/event-store';
+import { bucket, countCases, type Count } from './countCases';
+import type { DayWindow } from './window';
+
+/** Refusals by ground, counted by the UTC date of the refusal's business time. */
+export function countRefusals(
+  db: Executor<any>,
+  window: DayWindow,
+  filters: { kind?: CaseKind | undefined; requestedParty?: Party | undefined } = {},
+): Promise<Count> {
+  return countCases(db, 'refused_at', window, { kind: filters.kind, requested_party: filters.requestedParty }, bucket.ground());
+}

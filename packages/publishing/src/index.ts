@@ -1,0 +1,18 @@
+// @cco/publishing: the event log on Kafka. The events table is the outbox; the relay reads it
+// in commit-safe order with its own checkpoint and publishes each event to the events topic
+// (the event as read) and to the analytics topic (an allow-listed, personal-data-free copy).
+
+export { analyticsAllowList, analyticsEnvelope } from './analyticsAllowList';
+export { createKafka, type Log } from './createKafka';
+export { measureRelayLag, type RelayLag } from './measureRelayLag';
+export { pickAllowed } from './pickAllowed';
+export { provisionTopics } from './provisionTopics';
+export { readKafkaSettings, type KafkaSettings, type TopicProvisioning } from './readKafkaSettings';
+export { registerRelayMetrics, type RelayMetrics } from './registerRelayMetrics';
+export { relayBatch, relayName, type RelayBatchOptions, type RelayedBatch } from './relayBatch';
+export { requireStandaloneSettings } from './requireStandaloneSettings';
+export { startRelay, type Relay, type RelayOptions } from './startRelay';
+export { toAnalyticsMessage } from './toAnalyticsMessage';
+export { toEventAsRead, type EventAsRead } from './toEventAsRead';
+export { toEventMessage } from './toEventMessage';
+export { analyticsTopic, eventIdHeader, eventsTopic, eventTypeHeader } from './topics';

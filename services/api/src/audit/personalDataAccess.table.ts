@@ -1,0 +1,13 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Who read whose personal data (Art. 9, 2016 agreement). Append-only. */
+export interface PersonalDataAccessTable {
+  id: Generated<string>;
+  case_id: string;
+  actor: string;
+  party: string;
+  roles: string[];
+  resource: string;
+  correlation_id: string;
+  accessed_at: ColumnType<Date, never, never>;
+}

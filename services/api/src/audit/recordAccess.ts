@@ -1,0 +1,27 @@
+import type { Actor } from '@cco/domain';
+import type { Executor } from '@cco/event-store';
+import type { ApiTables } from '../tables';
+
+export type AccessedResource = 'case' | 'case-as-of' | 'case-events' | 'global-log' | 'command-answer' | 'command-replay';
+
+/**
+ * Records a read of personal data before the data leaves: if the record cannot be written,
+ * the read fails rather than go unrecorded.
+ */
+export async function recordAccess(
+  db: Executor<ApiTables>,
+  actor: Actor,
+  caseIds: Iterable<string>,
+  resource: AccessedResource,
+  correlationId: string,
+): Promise<void> {
+  const rows = [...new Set(caseIds)].map((caseId) => ({
+    case_id: caseId,
+    actor: actor.id,
+    party: actor.party,
+    roles: actor.roles,
+    resource,
+    correlation_id: correlationId,
+  }));
+  if (rows.length > 0) await db.insertInto('personal_data_access').values(rows).execute();
+}

@@ -1,0 +1,52 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { LimitsConfig } from '../config';
+import { Problem } from '../errors';
+
+export type LimitsOptions = Pick<LimitsConfig, 'rateLimit'>;
+
+/**
+ * Who a request counts against: the verified JWT subject (party and sub) when the request
+ * carries a valid token, else the client's IP. A token that does not verify counts against the
+ * IP, so forging subjects cannot buy a fresh allowance.
+ */
+export function rateLimitKey(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.startsWith('Bearer ') && header.length < 8192) {
+    try {
+      const claims = request.server.jwt?.verify<{ sub?: unknown; party?: unknown }>(header.slice(7));
+      if (typeof claims.sub === 'string' && typeof claims.party === 'string') return `sub:${claims.party}:${claims.sub}`;
+    } catch {
+      // not a valid token: the IP it came from is what we know
+    }
+  }
+  return `ip:${request.ip}`;
+}
+
+/**
+ * Per-client rate limiting (429 problem+json with Retry-After, through the problem handler)
+ * and security headers. The body size limit and the HTTP timeouts that keep slow clients from
+ * starving others are server options (app.ts, from the same LimitsConfig).
+ */
+export const limitsPlugin = fp(
+  async function limits(app: FastifyInstance, options: LimitsOptions) {
+    await app.register(helmet, {
+      // The API is served over plain HTTP behind the TLS terminator, and /docs loads only its
+      // own scripts and styles: helmet's defaults, without forcing the browser to https.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    });
+    await app.register(rateLimit, {
+      // Not per route (that hook would run after the route's own authentication, so a flood of
+      // bad tokens would be answered 401 without ever counting): one root onRequest hook, first
+      // of all, for every route and for the 404 handler.
+      global: false,
+      keyGenerator: rateLimitKey,
+      errorResponseBuilder: (_request, context) =>
+        new Problem('too_many_requests', `Rate limit of ${context.max} requests exceeded; retry in ${context.after}`),
+    });
+    app.addHook('onRequest', app.rateLimit({ max: options.rateLimit.max, timeWindow: options.rateLimit.windowMs }));
+  },
+  { name: 'limits' },
+);

@@ -1,0 +1,160 @@
+import { appendToStream, chainEvents } from '@cco/event-store';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handover, subjectName, verification, victimFiling, victimName } from '../../../test/support/fixtures';
+import { startTestApp, type TestApp } from '../../../test/support/testApp';
+import { projectionsCaughtUp } from './projectionsSupport';
+import { deportationAt } from './support';
+
+let t: TestApp;
+let auditor: string;
+beforeAll(async () => {
+  t = await startTestApp({ workers: true });
+  auditor = t.token('KH', 'auditor');
+});
+afterAll(() => t.close());
+
+const chainAll = async () => {
+  while ((await chainEvents(t.database.db)) > 0);
+};
+
+describe('asOf', () => {
+  it('gives the case as recorded before and after a step (auditors only)', async () => {
+    const id = await deportationAt(t, 'filed');
+    await new Promise((r) => setTimeout(r, 20));
+    const between = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 20));
+    await t.request('POST', `/v1/cases/${id}/identity-verification`, { token: t.token('KH', 'officer'), body: verification });
+    const before = await t.request('GET', `/v1/cases/${id}?asOf=${between}`, { token: auditor });
+    expect(before.body).toMatchObject({ status: 'filed', version: 1 });
+    const after = await t.request('GET', `/v1/cases/${id}?asOf=${new Date().toISOString()}`, { token: auditor });
+    expect(after.body).toMatchObject({ status: 'identity_verified', version: 2 });
+    expect((await t.request('GET', `/v1/cases/${id}?asOf=2000-01-01T00:00:00Z`, { token: auditor })).status).toBe(404);
+    expect((await t.request('GET', `/v1/cases/${id}?asOf=${between}`, { token: t.token('KH', 'officer') })).status).toBe(403);
+  });
+});
+
+describe('access log', () => {
+  it('records every read of a case’s personal data; auditors list it', async () => {
+    const id = await deportationAt(t, 'filed');
+    await t.request('GET', `/v1/cases/${id}`, { token: t.token('KH', 'officer') });
+    await t.request('GET', `/v1/cases/${id}/events`, { token: t.token('CN', 'supervisor') });
+    const log = await t.request('GET', `/v1/audit/access-log?caseId=${id}`, { token: auditor });
+    expect(log.body.items.map((i: { resource: string; party: string }) => [i.resource, i.party])).toEqual([
+      ['command-answer', 'CN'],
+      ['case', 'KH'],
+      ['case-events', 'CN'],
+    ]);
+    expect((await t.request('GET', '/v1/audit/access-log', { token: t.token('KH', 'officer') })).status).toBe(403);
+  });
+});
+
+describe('integrity', () => {
+  it('checks incrementally, re-checks fully on demand, and names the exact altered position', async () => {
+    await deportationAt(t, 'handed_over');
+    await chainAll();
+    const first = await t.request('GET', '/v1/audit/integrity', { token: auditor });
+    expect(first.body).toMatchObject({ ok: true, full: false, firstBrokenPosition: null });
+    const again = await t.request('GET', '/v1/audit/integrity', { token: auditor });
+    expect(again.body).toMatchObject({ ok: true, checked: 0 }); // nothing new since
+
+    const [victim] = (await sql<{ position: string }>`select position from events order by position limit 1 offset 1`.execute(t.database.db)).rows;
+    await sql`alter table events disable trigger events_immutable`.execute(t.database.db);
+    await sql`update events set occurred_at = occurred_at - interval '1 day' where position = ${victim!.position}`.execute(t.database.db);
+    await sql`alter table events enable trigger events_immutable`.execute(t.database.db);
+
+    // The incremental check has already vouched for that link; only the full one re-reads it.
+    expect((await t.request('GET', '/v1/audit/integrity', { token: auditor })).body).toMatchObject({ ok: true, checked: 0 });
+    const full = await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor });
+    expect(full.body).toMatchObject({ ok: false, full: true, firstBrokenPosition: victim!.position });
+
+    await sql`alter table events disable trigger events_immutable`.execute(t.database.db);
+    await sql`update events set occurred_at = occurred_at + interval '1 day' where position = ${victim!.position}`.execute(t.database.db);
+    await sql`alter table events enable trigger events_immutable`.execute(t.database.db);
+  });
+});
+
+describe('schema evolution', () => {
+  it('a stored v1 filing (subject in clear) reads as v2 through the API, and its hash still verifies', async () => {
+    const id = randomUUID();
+    // As the core wrote filings before personal data was sealed: schema version 1.
+    await appendToStream(t.database.db, id, 'deportation', 'no_stream', [
+      {
+        type: 'RequestFiled',
+        schemaVersion: 1,
+        occurredAt: new Date('2018-05-01T00:00:00Z'),
+        metadata: { actor: 'cn-officer', party: 'CN', correlationId: randomUUID(), causationId: null },
+        data: {
+          kind: 'deportation',
+          requestingParty: 'CN',
+          requestedParty: 'KH',
+          subject: { names: [{ script: 'Latn', value: 'WANG Old' }], nationality: 'CN', documents: [{ type: 'passport', number: 'G1', issuingCountry: 'CN' }] },
+          offences: [{ category: 'online_gambling' }],
+          warrant: { reference: 'W-1', issuedBy: 'PSB', issuedOn: '2018-01-01' },
+        },
+      },
+    ]);
+    const events = await t.request('GET', `/v1/cases/${id}/events`, { token: auditor });
+    expect(events.body.items[0]).toMatchObject({ schemaVersion: 2, data: { subject: { nationality: 'CN', names: [{ value: 'WANG Old' }] } } });
+    const view = await t.request('GET', `/v1/cases/${id}`, { token: auditor });
+    expect(view.body.subject.names[0].value).toBe('WANG Old');
+    // The stored row is untouched (v1), and the chain, which hashes what is stored, verifies.
+    const [row] = (await sql<{ schema_version: number }>`select schema_version from events where stream_id = ${id}`.execute(t.database.db)).rows;
+    expect(row!.schema_version).toBe(1);
+    await chainAll();
+    expect((await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor })).body).toMatchObject({ ok: true });
+  });
+});
+
+describe('erasure of a victim’s personal data', () => {
+  it('is asked for, confirmed, makes the data unreadable everywhere, and leaves the chain intact', async () => {
+    const cn = t.token('CN', 'officer');
+    const kh = t.token('KH', 'officer');
+    const filed = await t.request('POST', '/v1/cases', { token: cn, body: { ...victimFiling, occurredAt: '2019-05-01T00:00:00Z' } });
+    expect(filed.status).toBe(201);
+    const id = filed.body.id;
+    await t.request('POST', `/v1/cases/${id}/identity-verification`, { token: kh, body: { ...verification, occurredAt: '2019-05-10T00:00:00Z' } });
+    await t.request('POST', `/v1/cases/${id}/handover`, { token: kh, body: { ...handover, namesNotifiedAt: '2019-05-11T00:00:00Z', occurredAt: '2019-05-12T00:00:00Z' } });
+    await t.request('POST', `/v1/cases/${id}/completion`, { token: cn, body: { occurredAt: '2019-05-12T08:00:00Z' } });
+    expect((await t.request('GET', `/v1/cases/${id}`, { token: kh })).body.subject.names[0].value).toBe(victimName);
+
+    // Personal data is never stored in clear, even before any erasure.
+    const raw = await sql<{ text: string }>`select data::text as text from events where stream_id = ${id}`.execute(t.database.db);
+    expect(raw.rows.map((r) => r.text).join('')).not.toContain(victimName);
+    expect(raw.rows.map((r) => r.text).join('')).not.toContain(subjectName);
+
+    await projectionsCaughtUp(t);
+    const analyst = t.token('CN', 'analyst');
+    const figuresBefore = (await t.request('GET', '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31', { token: analyst })).body;
+    expect((await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'officer'), body: { reason: 'asked' } })).status).toBe(403);
+    const asked = await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'the victim asked; case closed' } });
+    expect(asked.status).toBe(200);
+    expect(asked.body.erasure).toMatchObject({ reason: 'the victim asked; case closed', erasedAt: null });
+    const confirmed = await t.request('POST', `/v1/cases/${id}/erasure-confirmation`, { token: auditor, body: {} });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.subject).toEqual({ nationality: 'CN', names: [], documents: [], erased: true });
+
+    for (const token of [kh, auditor]) {
+      const view = await t.request('GET', `/v1/cases/${id}`, { token });
+      expect(view.body).toMatchObject({ status: 'completed', subject: { erased: true, names: [] } });
+      expect(JSON.stringify(view.body)).not.toContain(victimName);
+    }
+    const events = await t.request('GET', `/v1/cases/${id}/events`, { token: auditor });
+    expect(JSON.stringify(events.body)).not.toContain(victimName);
+    expect(events.body.items.map((e: { type: string }) => e.type)).toEqual([
+      'RequestFiled', 'IdentityVerified', 'SuspectHandedOver', 'RepatriationCompleted', 'ErasureRequested', 'PersonalDataErased',
+    ]);
+    const [key] = (await sql<{ wrapped_key: Buffer | null; destroyed_at: Date | null }>`select wrapped_key, destroyed_at from subject_keys where case_id = ${id}`.execute(t.database.db)).rows;
+    expect(key).toMatchObject({ wrapped_key: null, destroyed_at: expect.any(Date) });
+
+    await chainAll();
+    expect((await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor })).body).toMatchObject({ ok: true, firstBrokenPosition: null });
+    await projectionsCaughtUp(t);
+    const figuresAfter = (await t.request('GET', '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31', { token: analyst })).body;
+    expect(figuresAfter).toEqual(figuresBefore);
+    expect(figuresBefore.withinDeadline).toBe(1); // the victim above, verified in 9 days
+    // A second erasure is refused: there is nothing left to destroy.
+    expect((await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'again' } })).status).toBe(409);
+  });
+});

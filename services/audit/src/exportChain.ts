@@ -1,0 +1,41 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { chainedContent, toRecordedEvent, type EventRow, type Executor } from '@cco/event-store';
+import { sql } from 'kysely';
+
+export interface ExportSummary {
+  links: number;
+  firstSeq: string | null;
+  lastSeq: string | null;
+}
+
+/**
+ * Writes the chained events recorded between `from` and `to` (UTC dates, inclusive) as NDJSON,
+ * one link a line: { seq, prevHash, hash, event }, `event` being exactly what was hashed. The
+ * range is contiguous in chain order, so the lines verify on their own from the first prevHash.
+ */
+export async function exportChain(db: Executor<any>, from: string, to: string, out: string): Promise<ExportSummary> {
+  const bounds = await sql<{ first: string | null; last: string | null }>`
+    select min(c.seq) as first, max(c.seq) as last from event_chain c join events e on e.position = c.position
+    where e.recorded_at >= ${from}::date and e.recorded_at < ${to}::date + 1`.execute(db);
+  const { first, last } = bounds.rows[0] ?? { first: null, last: null };
+  const file = createWriteStream(out);
+  let links = 0;
+  if (first !== null && last !== null) {
+    for (let seq = BigInt(first) - 1n; seq < BigInt(last); ) {
+      const page = await sql<EventRow & { seq: string; prev_hash: string; hash: string }>`
+        select c.seq, c.prev_hash, c.hash, e.* from event_chain c join events e on e.position = c.position
+        where c.seq > ${seq.toString()}::int8 and c.seq <= ${last}::int8 order by c.seq limit 1000`.execute(db);
+      if (page.rows.length === 0) break;
+      for (const row of page.rows) {
+        const line = { seq: String(row.seq), prevHash: row.prev_hash, hash: row.hash, event: chainedContent(toRecordedEvent(row)) };
+        if (!file.write(`${JSON.stringify(line)}\n`)) await once(file, 'drain');
+        links += 1;
+        seq = BigInt(row.seq);
+      }
+    }
+  }
+  file.end();
+  await once(file, 'finish');
+  return { links, firstSeq: first === null ? null : String(first), lastSeq: last === null ? null : String(last) };
+}

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { logStart, readCheckpoint } from '@cco/event-store';
+import { relayName } from '@cco/publishing';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { appendConcurrently } from '../../../packages/publishing/test/support/relayTestKit';
+import { sleep } from '../../../test/support/kafka/kafkaTestKit';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
+
+// `npm start` itself, without KAFKA_BROKERS.
+let t: TestDatabase<any>;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.close());
+
+it('npm start without KAFKA_BROKERS: the relay idles, says so in one line, and the backlog waits with its lag in /metrics', async () => {
+  const { KAFKA_BROKERS: _unset, ...env } = process.env;
+  const server = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/server.ts'], {
+    env: { ...env, DATABASE_URL: t.url, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening" line:\n${lines.join('\n')}`)), 30_000);
+      createInterface({ input: server.stdout }).on('line', (line) => {
+        lines.push(line);
+        const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
+        if (listening) (clearTimeout(timer), resolve(listening[1]!));
+      });
+    });
+    await appendConcurrently(t.db, 3, 4);
+    await sleep(1_500); // time enough for a relay that should not be running to move
+
+    const mentions = lines.filter((line) => line.includes('KAFKA_BROKERS'));
+    expect(mentions).toHaveLength(1);
+    expect(JSON.parse(mentions[0]!)).toMatchObject({ level: 30, msg: expect.stringMatching(/relay is idle; events wait in PostgreSQL/) });
+    expect(await readCheckpoint(t.db, relayName)).toEqual(logStart);
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^cco_relay_lag_events 12$/m);
+    expect(Number(/^cco_relay_lag_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(1);
+    expect(metrics).not.toMatch(/^cco_relay_messages_published_total\{/m);
+  } finally {
+    const exited = server.exitCode !== null || server.signalCode !== null;
+    if (!exited) await new Promise((resolve) => (server.once('exit', resolve), server.kill('SIGTERM')));
+  }
+});

@@ -1,0 +1,165 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
+import { printFigures } from './support/figures';
+import { RawClient } from './support/http';
+import { PersonalData, uniqueSubject } from './support/personalData';
+import { childAuth, serverProcess, type ServerProcess } from './support/serverProcess';
+import { validToken } from './support/tokens';
+import { verifyAcknowledged, verifyStreams, eventCount } from './support/verify';
+import { acknowledged, drive, eventOf, requestOf, sleep, Walk, type Principal } from './support/walker';
+
+// Item 2: the service as its own process (npm start's entry point), SIGKILLed while 16 clients
+// walk cases with Idempotency-Keys, then restarted on the same database. CRASH_KILLS (default 2)
+// kills per run, CRASH_CASES (60) cases. Projections and the Kafka relay are checked elsewhere.
+
+const kills = Number(process.env.CRASH_KILLS ?? 2);
+const caseCount = Number(process.env.CRASH_CASES ?? 60);
+const concurrency = 16;
+
+let db: TestDatabase<any>;
+let server: ServerProcess;
+let client: RawClient;
+const personal = new PersonalData();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await serverProcess({ DATABASE_URL: db.url, RATE_LIMIT_MAX: '1000000' });
+  await server.start();
+  client = new RawClient(server.url, { maxSockets: concurrency });
+});
+afterAll(async () => {
+  client?.close();
+  await server?.stop();
+  server?.saveLogs('crash');
+  await db?.close();
+});
+
+const principal = (party: 'CN' | 'KH', sub: string): Principal => ({
+  party,
+  sub,
+  token: validToken(childAuth, { sub, party, roles: ['officer'], exp: Math.floor(Date.now() / 1000) + 3600 }),
+});
+
+it(`SIGKILL under load (${kills}×), restart: nothing lost, nothing doubled, keys honoured, chain intact`, async () => {
+  const principals = { CN: principal('CN', 'crash-cn-officer'), KH: principal('KH', 'crash-kh-officer') };
+  const walks = Array.from({ length: caseCount }, (_v, i) => {
+    const subject = uniqueSubject();
+    personal.addSubject(subject);
+    return new Walk(i, subject);
+  });
+  const totalCommands = caseCount * 4;
+  const figures = { kills: 0, inFlightAtKill: 0, foundCommitted: 0, replayedFirstAnswer: 0, notCommitted: 0, succeededOnRetry: 0, ackedBeforeKills: 0, restartMs: [] as number[] };
+
+  for (let k = 1; k <= kills; k++) {
+    // Load until another share of the commands is acknowledged, then kill mid-flight.
+    const target = Math.floor((totalCommands * k) / (kills + 1));
+    let stopped = false;
+    const load = drive({ client: () => client, walks, principals, concurrency, stop: () => stopped });
+    while (acknowledged(walks).length < target && !walks.every((w) => w.done)) await sleep(2);
+    stopped = true;
+    await server.kill('SIGKILL');
+    await load;
+    figures.kills += 1;
+    figures.ackedBeforeKills = acknowledged(walks).length;
+
+    const restarted = Date.now();
+    await server.start();
+    figures.restartMs.push(Date.now() - restarted);
+    client.close();
+    client = new RawClient(server.url, { maxSockets: concurrency });
+
+    // Nothing partial or doubled, and every 2xx so far has its event.
+    await verifyStreams(db.db);
+    await verifyAcknowledged(db.db, acknowledged(walks));
+
+    // Every command that was in flight: retried with its key, it answers as the first time if it
+    // had committed, else it succeeds now, once.
+    const inFlight = walks.filter((w) => w.current && w.current.attempts.length > 0 && !w.current.acked && !w.failed);
+    figures.inFlightAtKill += inFlight.length;
+    for (const walk of inFlight) {
+      const command = walk.current!;
+      const principalKey = `${command.sender.party}:${command.sender.sub}`;
+      const stored = (
+        await sql<{ status: number; body: any; headers: Record<string, string> }>`
+          select status, body, headers from idempotency_keys where principal = ${principalKey} and key = ${command.key}`.execute(db.db)
+      ).rows[0];
+      const streamBefore = walk.caseId ? await streamLength(walk.caseId) : 0;
+      const eventsBefore = await eventCount(db.db);
+      const first = await client.send(requestOf(walk, command));
+      const second = await client.send(requestOf(walk, command));
+      expect(first.status, first.text).toBeLessThan(300);
+      expect(second.status).toBe(first.status);
+      expect(second.json).toEqual(first.json);
+      expect(second.headers.etag).toBe(first.headers.etag);
+      if (stored) {
+        figures.foundCommitted += 1;
+        expect(first.status).toBe(stored.status);
+        expect(first.json).toEqual(stored.body);
+        expect(first.headers.etag).toBe(stored.headers.etag);
+        expect(await eventCount(db.db)).toBe(eventsBefore);
+        figures.replayedFirstAnswer += 1;
+      } else {
+        figures.notCommitted += 1;
+        expect(await eventCount(db.db)).toBe(eventsBefore + 1);
+        if (walk.caseId) expect(await streamLength(walk.caseId)).toBe(streamBefore + 1);
+        figures.succeededOnRetry += 1;
+      }
+      const version = Number(String(first.headers.etag).replaceAll('"', ''));
+      command.acked = { status: first.status, caseId: String(first.json.id), version, body: first.json, etag: String(first.headers.etag) };
+      command.attempts.push({ status: first.status });
+      walk.caseId ??= command.acked.caseId;
+      walk.stepIndex += 1;
+      walk.current = undefined;
+    }
+  }
+
+  // Finish every walk on the restarted service.
+  await drive({ client: () => client, walks, principals, concurrency });
+  expect(walks.filter((w) => w.failed).map((w) => w.failed)).toEqual([]);
+
+  const facts = await verifyStreams(db.db);
+  const verified = await verifyAcknowledged(db.db, acknowledged(walks));
+  expect(facts.streams).toBe(caseCount);
+  expect(facts.events).toBe(caseCount * 4);
+  const types = await sql<{ types: string[] }>`select array_agg(type order by stream_version) as types from events group by stream_id`.execute(db.db);
+  for (const { types: t } of types.rows) expect(t).toEqual(Object.values(eventOf));
+
+  // The chainer catches up after the restarts and the whole chain verifies from the genesis.
+  const auditor = validToken(childAuth, { sub: 'crash-auditor', party: 'KH', roles: ['auditor'] });
+  let integrity: any;
+  await expect
+    .poll(
+      async () => {
+        integrity = (await client.send({ method: 'GET', path: '/v1/audit/integrity?full=true', headers: { authorization: `Bearer ${auditor}` } })).json;
+        return integrity?.ok === true && Number(integrity.chainLength ?? integrity.checked) === facts.events;
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(true);
+
+  printFigures('crash', {
+    kills: figures.kills,
+    cases: caseCount,
+    commands: totalCommands,
+    concurrency,
+    inFlightAtKills: figures.inFlightAtKill,
+    inFlightCommittedReplayed: figures.replayedFirstAnswer,
+    inFlightNotCommittedSucceededOnRetry: figures.succeededOnRetry,
+    restartMs: figures.restartMs.join('+'),
+    streamsVerified: facts.streams,
+    eventsVerified: facts.events,
+    acknowledgedVerified: verified,
+    chainChecked: integrity.chainLength ?? integrity.checked,
+  });
+}, 120_000);
+
+async function streamLength(caseId: string) {
+  return Number((await sql<{ n: string }>`select count(*)::text as n from events where stream_id = ${caseId}`.execute(db.db)).rows[0]!.n);
+}
+
+it('no personal data in the service’s output (stdout and stderr, every run)', () => {
+  const scanned = personal.assertAbsentFrom(server.logs);
+  expect(server.logs.length).toBeGreaterThan(20);
+  printFigures('crash/personal-data', scanned);
+});

@@ -1,6 +1,7 @@
 export { appendToStream, type AppendResult, type WrongExpectedVersion } from './appendToStream';
 export { chainEvents } from './chainEvents';
 export { readCheckpoint, saveCheckpoint, tryLockForTransaction } from './checkpoints';
+export { measureLag, type Lag } from './measureLag';
 export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from './database';
 export { chainedContent, genesisHash, hashEvent } from './hashEvent';
 export { migrateToLatest } from './migrate';
@@ -13,3 +14,4 @@ export * from './types';
 export { verifyChain, type ChainVerification, type VerifyFrom } from './verifyChain';
 export { verifyChainIncrementally } from './verifyChainIncrementally';
 export { currentSchemaVersion, upcast, type Upcasters } from './upcast';
+export { importEvents, type ImportOptions, type ImportResult, type ImportStream } from './importEvents';

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { expect } from 'vitest';
+import type { RawClient } from './http';
 
 // Checks of the store itself (SQL, not the API): what "nothing lost, nothing doubled" means.
 
@@ -47,4 +48,19 @@ export async function verifyAcknowledged(db: Kysely<any>, acked: { caseId: strin
 
 export async function eventCount(db: Kysely<any>): Promise<number> {
   return Number((await sql<{ n: string }>`select count(*)::text as n from events`.execute(db)).rows[0]!.n);
+}
+
+/** Waits until the service's chainer has linked all `events` and the whole chain verifies. */
+export async function expectFullChain(client: { send: RawClient['send'] }, auditorToken: string, events: number): Promise<{ chainLength: string }> {
+  let integrity: any;
+  await expect
+    .poll(
+      async () => {
+        integrity = (await client.send({ method: 'GET', path: '/v1/audit/integrity?full=true', headers: { authorization: `Bearer ${auditorToken}` } })).json;
+        return integrity?.ok === true && Number(integrity.chainLength) === events;
+      },
+      { timeout: 20_000, interval: 250 },
+    )
+    .toBe(true);
+  return integrity;
 }

@@ -1,5 +1,6 @@
 export { appendToStream, type AppendResult, type WrongExpectedVersion } from './appendToStream';
 export { chainEvents } from './chainEvents';
+export { readChainHead, readChainLink, type ChainLink } from './chainHead';
 export { readCheckpoint, saveCheckpoint, tryLockForTransaction } from './checkpoints';
 export { measureLag, type Lag } from './measureLag';
 export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from './database';

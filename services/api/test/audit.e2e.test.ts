@@ -1,4 +1,4 @@
-import { appendToStream, chainEvents } from '@cco/event-store';
+import { appendToStream, chainEvents, hashEvent, readStream } from '@cco/event-store';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,40 @@ describe('integrity', () => {
     await sql`alter table events disable trigger events_immutable`.execute(t.database.db);
     await sql`update events set occurred_at = occurred_at + interval '1 day' where position = ${victim!.position}`.execute(t.database.db);
     await sql`alter table events enable trigger events_immutable`.execute(t.database.db);
+  });
+});
+
+describe('witnessed chain heads', () => {
+  it('a chain rewritten by a superuser verifies on its own, but not against a head a ministry recorded', async () => {
+    const id = await deportationAt(t, 'handed_over');
+    await chainAll();
+    const head = await t.request('GET', '/v1/audit/chain-head', { token: auditor });
+    expect(head.body.witness).toBe(`${head.body.seq}:${head.body.hash}`);
+    expect((await t.request('GET', `/v1/audit/integrity?full=true&witness=${head.body.witness}`, { token: auditor })).body).toMatchObject({ ok: true, witnessMatches: true });
+
+    // The attacker: alters the handover's place, then recomputes every link from there on.
+    const [handoverEvent] = (await readStream(t.database.db, id)).filter((e) => e.type === 'SuspectHandedOver');
+    await sql`alter table events disable trigger events_immutable`.execute(t.database.db);
+    await sql`alter table event_chain disable trigger event_chain_immutable`.execute(t.database.db);
+    await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${handoverEvent!.position}`.execute(t.database.db);
+    const links = (await sql<{ seq: string; position: string; prev_hash: string }>`
+      select seq, position, prev_hash from event_chain
+      where seq >= (select seq from event_chain where position = ${handoverEvent!.position}) order by seq`.execute(t.database.db)).rows;
+    let prev = links[0]!.prev_hash;
+    for (const link of links) {
+      const [event] = (await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(t.database.db)).rows;
+      const stored = (await readStream(t.database.db, event!.stream_id)).find((e) => e.position === link.position)!;
+      const hash = hashEvent(prev, stored);
+      await sql`update event_chain set prev_hash = ${prev}, hash = ${hash} where seq = ${link.seq}`.execute(t.database.db);
+      prev = hash;
+    }
+    await sql`alter table events enable trigger events_immutable`.execute(t.database.db);
+    await sql`alter table event_chain enable trigger event_chain_immutable`.execute(t.database.db);
+
+    // Self-consistent: the chain alone cannot tell. The witnessed head can.
+    expect((await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor })).body).toMatchObject({ ok: true });
+    const witnessed = await t.request('GET', `/v1/audit/integrity?full=true&witness=${head.body.witness}`, { token: auditor });
+    expect(witnessed.body).toMatchObject({ ok: false, witnessMatches: false });
   });
 });
 

@@ -1,7 +1,8 @@
-import { verifyChainIncrementally } from '@cco/event-store';
+import { readChainHead, readChainLink, verifyChainIncrementally } from '@cco/event-store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
 import { problems, withinInt8 } from '../schemas/common';
 
@@ -18,7 +19,14 @@ export async function auditRoutes(app: FastifyInstance) {
       description:
         'Incremental by default: verifies the links added since the last successful check and their attachment to it. ' +
         '`full=true` re-verifies the whole chain from the genesis (finds an event altered after it was last checked).',
-      querystring: z.strictObject({ full: z.enum(['true', 'false']).default('false') }),
+      querystring: z.strictObject({
+        full: z.enum(['true', 'false']).default('false'),
+        witness: z
+          .string()
+          .regex(/^\d{1,18}:[0-9a-f]{64}$/, '<seq>:<hash> as GET /v1/audit/chain-head gave it')
+          .optional()
+          .describe('A chain head recorded earlier outside this database: the chain must still contain it'),
+      }),
       response: {
         200: z.object({
           ok: z.boolean(),
@@ -26,14 +34,38 @@ export async function auditRoutes(app: FastifyInstance) {
           firstBrokenPosition: z.string().nullable(),
           full: z.boolean(),
           chainLength: z.string().describe('Links in the verified chain, when ok'),
+          witnessMatches: z.boolean().optional().describe('With `witness`: the link at that seq still has that hash'),
         }),
         ...problems(400, 401, 403),
       },
     },
   }, async (request) => {
     const full = request.query.full === 'true';
-    const { ok, checked, firstBrokenPosition, lastSeq } = await verifyChainIncrementally(request.server.database.db, { full });
-    return { ok, checked, firstBrokenPosition, full, chainLength: lastSeq };
+    const db = request.server.database.db;
+    const { ok, checked, firstBrokenPosition, lastSeq } = await verifyChainIncrementally(db, { full });
+    if (!request.query.witness) return { ok, checked, firstBrokenPosition, full, chainLength: lastSeq };
+    // A chain rewritten from some event on verifies on its own; the witnessed head gives it away.
+    const [seq, hash] = request.query.witness.split(':') as [string, string];
+    const link = await readChainLink(db, seq);
+    const witnessMatches = link?.hash === hash;
+    return { ok: ok && witnessMatches, checked, firstBrokenPosition, full, chainLength: lastSeq, witnessMatches };
+  });
+
+  routes.get('/v1/audit/chain-head', {
+    onRequest: auditors,
+    schema: {
+      tags: ['audit'],
+      summary: 'The latest link of the hash chain, for each ministry to record outside this database (auditors)',
+      description: 'Give it back later as `GET /v1/audit/integrity?witness=<seq>:<hash>`: a chain rewritten after it was recorded no longer contains it.',
+      response: {
+        200: z.object({ seq: z.string(), position: z.string(), hash: z.string(), witness: z.string().describe('`<seq>:<hash>`') }),
+        ...problems(401, 403, 404),
+      },
+    },
+  }, async (request) => {
+    const head = await readChainHead(request.server.database.db);
+    if (!head) throw new Problem('not_found', 'The chain is empty: nothing has been chained yet');
+    return { ...head, witness: `${head.seq}:${head.hash}` };
   });
 
   routes.get('/v1/audit/access-log', {

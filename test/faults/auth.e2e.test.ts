@@ -91,6 +91,7 @@ const badTokens: [string, string][] = [
   ['payload changed after signing', (() => { const [h, , s] = hs256(good()).split('.'); return `${h}.${b64url(JSON.stringify({ ...good(), party: 'CN' }))}.${s}`; })()],
   // issuer
   ['wrong issuer', validToken(testAuth, { ...good(), iss: 'someone-else' })],
+  ['no expiry (exp missing)', validToken(testAuth, { ...good(), exp: undefined })],
   ['no issuer', hs256(without('iss'))],
   ['issuer in another case', validToken(testAuth, { ...good(), iss: issuer.toUpperCase() })],
   // claims the contract requires

@@ -35,9 +35,10 @@ declare module 'fastify' {
 export const authPlugin = fp(async function auth(app: FastifyInstance, options: AuthOptions) {
   await app.register(fastifyJwt, {
     secret: options.secret,
-    sign: { algorithm: 'HS256', iss: options.issuer },
+    // Every token expires: a leaked one must not work forever.
+    sign: { algorithm: 'HS256', iss: options.issuer, expiresIn: '8h' },
     // allowedIss alone lets a token without `iss` through: the claim is required as well.
-    verify: { algorithms: ['HS256'], allowedIss: options.issuer, requiredClaims: ['iss'] },
+    verify: { algorithms: ['HS256'], allowedIss: options.issuer, requiredClaims: ['iss', 'exp'] },
   });
   app.decorateRequest('actor', null as unknown as Actor);
 });

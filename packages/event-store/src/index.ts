@@ -15,4 +15,3 @@ export * from './types';
 export { verifyChain, type ChainVerification, type VerifyFrom } from './verifyChain';
 export { verifyChainIncrementally } from './verifyChainIncrementally';
 export { currentSchemaVersion, upcast, type Upcasters } from './upcast';
-export { importEvents, type ImportOptions, type ImportResult, type ImportStream } from './importEvents';

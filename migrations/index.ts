@@ -4,6 +4,7 @@ import * as idempotency from './20261123090100_idempotency';
 import * as projections from './20261123100000_projections';
 import * as audit from './20261123120000_audit';
 import * as analyticsConsumer from './20261123130000_analytics_consumer';
+import * as notifyAfterCommit from './20261123140000_notify_after_commit';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261123100000_projections': projections,
   '20261123120000_audit': audit,
   '20261123130000_analytics_consumer': analyticsConsumer,
+  '20261123140000_notify_after_commit': notifyAfterCommit,
 };

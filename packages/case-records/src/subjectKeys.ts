@@ -16,8 +16,33 @@ export async function createSubjectKey(db: Executor<any>, kek: Buffer, caseId: s
   return key;
 }
 
+/**
+ * The data keys of many new cases at once (a bulk import): one insert per 10,000 cases. A case
+ * that already has a key keeps it and is left out of the map returned (it is not a new case).
+ */
+export async function createSubjectKeys(db: Executor<any>, kek: Buffer, caseIds: readonly string[]): Promise<Map<string, Buffer>> {
+  const keys = new Map(caseIds.map((caseId) => [caseId, randomBytes(32)] as const));
+  const rows = [...keys].map(([caseId, key]) => ({ case_id: caseId, wrapped_key: wrapKey(kek, context(caseId), key) }));
+  const created = new Map<string, Buffer>();
+  for (let i = 0; i < rows.length; i += 10_000) {
+    const inserted = await (db as Executor<CaseRecordTables>)
+      .insertInto('subject_keys')
+      .values(rows.slice(i, i + 10_000))
+      .onConflict((c) => c.column('case_id').doNothing())
+      .returning('case_id')
+      .execute();
+    for (const { case_id } of inserted) created.set(case_id, keys.get(case_id)!);
+  }
+  return created;
+}
+
 export async function loadSubjectKey(db: Executor<any>, kek: Buffer, caseId: string): Promise<SubjectKey> {
   const row = await (db as Executor<CaseRecordTables>).selectFrom('subject_keys').select(['wrapped_key', 'destroyed_at']).where('case_id', '=', caseId).executeTakeFirst();
+  return subjectKeyOf(kek, caseId, row);
+}
+
+/** The key a subject_keys row holds (the row read by the caller, e.g. joined to the events). */
+export function subjectKeyOf(kek: Buffer, caseId: string, row: { wrapped_key: Buffer | null; destroyed_at: Date | null } | undefined): SubjectKey {
   if (!row) return { state: 'absent' };
   if (!row.wrapped_key) return { state: 'destroyed', destroyedAt: row.destroyed_at! };
   return { state: 'present', key: unwrapKey(kek, context(caseId), row.wrapped_key) };

@@ -37,7 +37,10 @@ function openPostgres<T>(url: string, options: DatabaseOptions): Database<T> {
   // pg-pool listens for errors only on idle clients: a checked-out client whose server goes away
   // (a PostgreSQL restart) would throw an uncaught error and take the process down. Each client
   // gets its own listener; the pool discards the dead client when it is released.
-  pool.on('connect', (client) => client.on('error', (error) => options.onPoolError?.(error)));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onPoolError?.(error));
+    prepareStatements(client);
+  });
   const db = new Kysely<T>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -55,6 +58,39 @@ function openPostgres<T>(url: string, options: DatabaseOptions): Database<T> {
     },
     close: () => db.destroy(),
   };
+}
+
+/** How many statements one connection keeps prepared, and how many texts get a name at all. */
+const maxPreparedPerConnection = 200;
+const maxNamedStatements = 2000;
+const statementNames = new Map<string, string>();
+
+/**
+ * Named (prepared) statements: PostgreSQL parses and plans each statement once per connection
+ * instead of on every call, which is most of its work for the short statements of a command.
+ * Kysely sends the same text for the same query shape, so the text is the key. Only statements
+ * with parameters (BEGIN and COMMIT stay simple queries), and a bounded number per connection
+ * and per process: statements whose text varies with their arguments (long IN lists, multi-row
+ * inserts) would otherwise pile up on the server. A plan invalidated by DDL (a projection's
+ * table swapped by a rebuild, a migration) is re-planned by PostgreSQL on its next use.
+ */
+function prepareStatements(client: pg.PoolClient) {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const prepared = new Set<string>();
+  client.query = ((text: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      let name = statementNames.get(text);
+      if (name === undefined && statementNames.size < maxNamedStatements) {
+        name = `cco_${statementNames.size + 1}`;
+        statementNames.set(text, name);
+      }
+      if (name !== undefined && (prepared.has(name) || prepared.size < maxPreparedPerConnection)) {
+        prepared.add(name);
+        return query({ name, text, values });
+      }
+    }
+    return query(text, values, callback);
+  }) as typeof client.query;
 }
 
 async function openPGlite<T>(dataDir: string | undefined): Promise<Database<T>> {

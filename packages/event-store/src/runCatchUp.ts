@@ -6,6 +6,13 @@ export interface CatchUpOptions {
   /** Polling fallback when no wake-up comes (a lost NOTIFY, a reconnect). */
   idleMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Steps start at least this far apart (default 0). Under a stream of appends every commit
+   * wakes the loop, and a step per commit costs its fixed round trips for an event or two; this
+   * lets wake-ups gather into one batch, for at most this much added delay. A step that takes
+   * longer (a backlog) is followed at once.
+   */
+  minIntervalMs?: number;
   onError?: (error: unknown, attempt: number) => void;
 }
 
@@ -24,8 +31,10 @@ export interface CatchUp {
 export function runCatchUp(options: CatchUpOptions): CatchUp {
   const idleMs = options.idleMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 15_000;
+  const minIntervalMs = options.minIntervalMs ?? 0;
   let running = true;
   let wakeUp: (() => void) | null = null;
+  let endPause: (() => void) | null = null;
   let pending = false;
   const nudge = () => {
     pending = true;
@@ -43,12 +52,30 @@ export function runCatchUp(options: CatchUpOptions): CatchUp {
       wakeUp = done;
     });
 
+  /** A pause that wake-ups do not cut short (only stop does). */
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (!running) return resolve();
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        endPause = null;
+        resolve();
+      }
+      endPause = done;
+    });
+
   let unsubscribe: (() => Promise<void>) | null = null;
+  let lastStart = -Infinity;
   const loop = (async () => {
     let attempt = 0;
     while (running) {
       try {
         if (!unsubscribe && options.wake) unsubscribe = await options.wake(nudge);
+        const since = Date.now() - lastStart;
+        if (since < minIntervalMs) await pause(minIntervalMs - since);
+        if (!running) break;
+        lastStart = Date.now();
         pending = false;
         const done = await options.step();
         attempt = 0;
@@ -74,6 +101,7 @@ export function runCatchUp(options: CatchUpOptions): CatchUp {
     async stop() {
       running = false;
       wakeUp?.();
+      endPause?.();
       await loop;
     },
   };

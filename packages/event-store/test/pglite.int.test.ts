@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index';
-import { appendToStream, chainEvents, migrateToLatest, openDatabase, readAll, readStream, verifyChain } from '../src/index';
+import { announceAppends, appendToStream, chainEvents, migrateToLatest, openDatabase, readAll, readStream, verifyChain } from '../src/index';
 import { anEvent } from './support';
 
 // The no-install default of `npm start`: the same store code on embedded PGlite.
@@ -24,6 +24,9 @@ it('runs the store on PGlite: migrate, append, conflict, read, chain, verify, no
     expect((await readAll(database.db)).events).toHaveLength(12);
     expect(await chainEvents(database.db)).toBe(12);
     expect(await verifyChain(database.db)).toMatchObject({ ok: true, checked: 12 });
+    const announcer = announceAppends(database.db);
+    announcer.appended();
+    await announcer.close();
     await new Promise((r) => setTimeout(r, 50));
     expect(notified).toBeGreaterThan(0);
     await unlisten();

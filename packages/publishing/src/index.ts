@@ -9,7 +9,7 @@ export { pickAllowed } from './pickAllowed';
 export { provisionTopics } from './provisionTopics';
 export { readKafkaSettings, type KafkaSettings, type TopicProvisioning } from './readKafkaSettings';
 export { registerRelayMetrics, type RelayMetrics } from './registerRelayMetrics';
-export { relayBatch, relayName, type RelayBatchOptions, type RelayedBatch } from './relayBatch';
+export { relayBatch, relayName, type RelayBatchOptions, type RelayedBatch, type RelayReadAhead } from './relayBatch';
 export { requireStandaloneSettings } from './requireStandaloneSettings';
 export { startRelay, type Relay, type RelayOptions } from './startRelay';
 export { toAnalyticsMessage } from './toAnalyticsMessage';

@@ -1,5 +1,5 @@
 import { caseUpcasters } from '@cco/case-records';
-import { readAll, readCheckpoint, saveCheckpoint, tryLockForTransaction, upcast, type Executor } from '@cco/event-store';
+import { readAll, readCheckpoint, saveCheckpoint, tryLockForTransaction, upcast, type Executor, type LogPosition } from '@cco/event-store';
 import { CompressionTypes, type Producer, type TopicMessages } from 'kafkajs';
 import { toAnalyticsMessage } from './toAnalyticsMessage';
 import { toEventMessage } from './toEventMessage';
@@ -24,6 +24,26 @@ export interface RelayedBatch {
 const nothing: RelayedBatch = { events: 0, analytics: 0, unlisted: [] };
 
 /**
+ * A relay's batch read ahead: while Kafka acknowledges one batch, the relay reads and maps the
+ * next (in the same transaction, which has written nothing yet). It is used by the next step
+ * only if the checkpoint is still the one it was read after, i.e. no other instance published
+ * in between; it is then exactly what a fresh read would return first (commit-safe order: later
+ * commits sort after it). Kafka sends stay one at a time, in order.
+ */
+export interface RelayReadAhead {
+  after?: LogPosition;
+  batch?: PreparedBatch;
+}
+
+interface PreparedBatch {
+  last: LogPosition;
+  events: number;
+  topicMessages: TopicMessages[];
+  analytics: number;
+  unlisted: string[];
+}
+
+/**
  * Publishes the next batch of the global log, in commit-safe order, to both topics, and moves
  * the relay's checkpoint only once Kafka acknowledged it from every in-sync replica (acks -1).
  * The events table written in the append transaction is the outbox: a crash after the
@@ -34,31 +54,47 @@ const nothing: RelayedBatch = { events: 0, analytics: 0, unlisted: [] };
  * instance and a batch is never in flight twice. The transaction has written nothing until
  * the checkpoint, so while it waits on Kafka it holds back no reader of the log
  * (pg_snapshot_xmin ignores transactions without an xid); a dead broker costs one pooled
- * connection for as long as the producer's retries last.
+ * connection for as long as the producer's retries last. With `readAhead` (startRelay passes
+ * one), the next batch is read and mapped while Kafka acknowledges this one.
  */
-export async function relayBatch(db: Executor<any>, producer: Producer, options: RelayBatchOptions): Promise<RelayedBatch> {
-  return db.transaction().execute(async (trx) => {
-    if (!(await tryLockForTransaction(trx, relayName))) return nothing;
+export async function relayBatch(db: Executor<any>, producer: Producer, options: RelayBatchOptions, readAhead?: RelayReadAhead): Promise<RelayedBatch> {
+  const ahead = readAhead?.batch;
+  const aheadFrom = readAhead?.after;
+  if (readAhead) readAhead.batch = undefined;
+  const { result, next } = await db.transaction().execute(async (trx) => {
+    if (!(await tryLockForTransaction(trx, relayName))) return { result: nothing, next: undefined };
     const after = await readCheckpoint(trx, relayName);
-    const read = await readAll(trx, after, options.batchSize);
-    if (read.events.length === 0) return nothing;
-    const { last } = read;
-    // Consumers get every event in its current shape (a v1 filing as v2), sealed parts sealed.
-    const events = read.events.map((e) => upcast(caseUpcasters, e));
-
-    const analytics = events.map(toAnalyticsMessage);
-    const listed = analytics.filter((m) => m !== null);
-    const topicMessages: TopicMessages[] = [{ topic: options.topics.events, messages: events.map(toEventMessage) }];
-    if (listed.length > 0) topicMessages.push({ topic: options.topics.analytics, messages: listed });
+    const batch = ahead && aheadFrom && samePosition(aheadFrom, after) ? ahead : await prepare(trx, after, options);
+    if (batch.events === 0) return { result: nothing, next: undefined };
     // With at most one request in flight per broker connection (the producer's setting), a
     // retried request cannot overtake the one behind it: per-case order holds through retries.
-    await producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.GZIP });
-
-    await saveCheckpoint(trx, relayName, last);
-    return {
-      events: events.length,
-      analytics: listed.length,
-      unlisted: events.filter((_, i) => analytics[i] === null).map((e) => e.type),
-    };
+    const [, next] = await Promise.all([
+      producer.sendBatch({ topicMessages: batch.topicMessages, acks: -1, compression: CompressionTypes.GZIP }),
+      readAhead ? prepare(trx, batch.last, options) : undefined,
+    ]);
+    await saveCheckpoint(trx, relayName, batch.last);
+    return { result: { events: batch.events, analytics: batch.analytics, unlisted: batch.unlisted }, next: next && next.events > 0 ? { after: batch.last, batch: next } : undefined };
   });
+  // Only once the checkpoint it follows has committed.
+  if (readAhead && next) Object.assign(readAhead, next);
+  return result;
 }
+
+async function prepare(trx: Executor<any>, after: LogPosition, options: RelayBatchOptions): Promise<PreparedBatch> {
+  const read = await readAll(trx, after, options.batchSize);
+  // Consumers get every event in its current shape (a v1 filing as v2), sealed parts sealed.
+  const events = read.events.map((e) => upcast(caseUpcasters, e));
+  const analytics = events.map(toAnalyticsMessage);
+  const listed = analytics.filter((m) => m !== null);
+  const topicMessages: TopicMessages[] = [{ topic: options.topics.events, messages: events.map(toEventMessage) }];
+  if (listed.length > 0) topicMessages.push({ topic: options.topics.analytics, messages: listed });
+  return {
+    last: read.last,
+    events: events.length,
+    topicMessages,
+    analytics: listed.length,
+    unlisted: events.filter((_, i) => analytics[i] === null).map((e) => e.type),
+  };
+}
+
+const samePosition = (a: LogPosition, b: LogPosition) => a.transactionId === b.transactionId && a.position === b.position;

@@ -4,7 +4,7 @@ import { createKafka, type Log } from './createKafka';
 import { provisionTopics } from './provisionTopics';
 import type { KafkaSettings } from './readKafkaSettings';
 import type { RelayMetrics } from './registerRelayMetrics';
-import { relayBatch } from './relayBatch';
+import { relayBatch, type RelayReadAhead } from './relayBatch';
 
 export interface RelayOptions {
   database: Pick<Database<any>, 'db' | 'listen'>;
@@ -15,6 +15,8 @@ export interface RelayOptions {
   kafka?: Partial<KafkaConfig>;
   idleMs?: number;
   maxBackoffMs?: number;
+  /** Relay steps start at least this far apart (default 10 ms): see runCatchUp. */
+  minIntervalMs?: number;
 }
 
 export interface Relay {
@@ -60,16 +62,20 @@ export function startRelay(options: RelayOptions): Relay {
     return fresh;
   };
 
+  // The next batch, read while Kafka acknowledges the current one (dropped after any error).
+  const readAhead: RelayReadAhead = {};
   const loop = runCatchUp({
     step: async () => {
-      const batch = await relayBatch(options.database.db, await connected(), settings);
+      const batch = await relayBatch(options.database.db, await connected(), settings, readAhead);
       metrics?.published(batch, settings.topics);
       return batch.events;
     },
     wake: (nudge) => options.database.listen(eventsChannel, nudge),
     idleMs: options.idleMs ?? 1000,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
+    minIntervalMs: options.minIntervalMs ?? 10,
     onError: (err, attempt) => {
+      readAhead.batch = undefined;
       metrics?.failed();
       log.warn({ err, attempt }, 'Kafka relay step failed; the backlog stays in PostgreSQL, retrying with backoff');
       // By name: kafkajs's error classes are not named exports under Node's ESM loader.

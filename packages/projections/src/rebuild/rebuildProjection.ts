@@ -1,7 +1,9 @@
-import { readCheckpoint, type LogPosition } from '@cco/event-store';
+import { readAll, readCheckpoint, saveCheckpoint, type LogPosition, type ReadAllResult } from '@cco/event-store';
 import { sql, type Kysely } from 'kysely';
 import { checkpointOf, liveTarget, runnerLockOf, type CaseProjection } from '../projection';
+import { applyEvents } from '../runner/applyEvents';
 import { applyNextBatch } from '../runner/applyNextBatch';
+import { compareLogPositions } from '../runner/logOrder';
 import { compareTables, type TableComparison } from './compareTables';
 import { lockForTransaction } from './lockForTransaction';
 import { createShadow, holdShadow, releaseShadow, shadowSchema, type Shadow } from './shadow';
@@ -47,14 +49,28 @@ const turns = new WeakMap<Kysely<any>, Map<string, Promise<unknown>>>();
 
 async function rebuild(db: Kysely<any>, projection: CaseProjection, options: RebuildOptions): Promise<RebuildReport> {
   const started = Date.now();
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 5000;
   const run = await db.transaction().execute((trx) => createShadow(trx, projection));
   let replayed = 0;
   const step = (trx: Kysely<any>, until?: LogPosition) => applyNextBatch(trx, projection, run.target, batchSize, until);
+  // Pipelined: the next batch is read on another connection while this one is applied. It is
+  // used only if it was read after exactly the shadow's checkpoint, and it is then what a read
+  // in the batch's transaction would return (commit-safe order: whatever commits later sorts
+  // after it).
+  let ahead: { after: LogPosition; read: Promise<ReadAllResult> } | undefined;
   for (let applied = -1; applied !== 0; replayed += applied) {
     applied = await db.transaction().execute(async (trx) => {
       await holdShadow(trx, run);
-      return step(trx);
+      const from = await readCheckpoint(trx, run.target.checkpoint);
+      const read = ahead && compareLogPositions(ahead.after, from) === 0 ? await ahead.read : await readAll(trx, from, batchSize);
+      ahead = undefined;
+      if (read.events.length === 0) return 0;
+      const next = readAll(db, read.last, batchSize);
+      next.catch(() => undefined); // awaited by the next batch, or dropped
+      ahead = { after: read.last, read: next };
+      await applyEvents(trx, projection, run.target, read.events);
+      await saveCheckpoint(trx, run.target.checkpoint, read.last);
+      return read.events.length;
     });
     if (applied > 0) options.onProgress?.(replayed + applied);
   }

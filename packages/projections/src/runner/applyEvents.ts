@@ -1,20 +1,23 @@
 import type { Executor, RecordedEvent } from '@cco/event-store';
+import { sql } from 'kysely';
 import type { CaseProjection, Target } from '../projection';
 import { foldRows } from './foldRows';
 
-/** Loads the rows a batch touches, folds the batch over them and upserts what changed. */
+/**
+ * Loads the rows a batch touches, folds the batch over them and upserts what changed: two
+ * statements whatever the batch size (the ids as one array, the rows as one jsonb document
+ * that PostgreSQL turns into the table's row type), so a big batch costs no more round trips
+ * than a small one and no SQL text grows with it.
+ */
 export async function applyEvents(trx: Executor<any>, projection: CaseProjection, target: Target, events: readonly RecordedEvent[]): Promise<void> {
   const ids = [...new Set(events.map((e) => e.streamId))];
-  const db = target.schema ? trx.withSchema(target.schema) : trx;
-  const existing = await db.selectFrom(projection.table).selectAll().where('case_id', 'in', ids).execute();
-  const changed = foldRows(projection, new Map(existing.map((row) => [row.case_id as string, row])), events);
+  const table = target.schema ? sql.id(target.schema, projection.table) : sql.table(projection.table);
+  const { rows: existing } = await sql<{ case_id: string }>`select * from ${table} where case_id = any(${ids}::text[])`.execute(trx);
+  const changed = foldRows(projection, new Map(existing.map((row) => [row.case_id, row])), events);
   if (changed.length === 0) return;
   const columns = Object.keys(changed[0]!);
-  await db
-    .insertInto(projection.table)
-    .values(changed)
-    .onConflict((conflict) =>
-      conflict.column('case_id').doUpdateSet((eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}`)]))),
-    )
-    .execute();
+  await sql`
+    insert into ${table} (${sql.join(columns.map((c) => sql.id(c)))})
+    select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_populate_recordset(null::${table}, ${JSON.stringify(changed)}::jsonb)
+    on conflict (case_id) do update set ${sql.join(columns.map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`))}`.execute(trx);
 }

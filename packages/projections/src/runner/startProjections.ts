@@ -8,6 +8,8 @@ export interface ProjectionsOptions {
   batchSize?: number;
   /** Polling fallback when no NOTIFY comes. */
   idleMs?: number;
+  /** Steps of one projection start at least this far apart (default 50 ms): see runCatchUp. */
+  minIntervalMs?: number;
   onError?: (projection: string, error: unknown, attempt: number) => void;
 }
 
@@ -26,6 +28,7 @@ export function startProjections(database: Database<any>, options: ProjectionsOp
       step: () => projectBatch(database.db, projection, options.batchSize),
       wake: (nudge) => database.listen(eventsChannel, nudge),
       idleMs: options.idleMs ?? 2000,
+      minIntervalMs: options.minIntervalMs ?? 50,
       onError: (error, attempt) => options.onError?.(projection.name, error, attempt),
     }),
   );

@@ -15,7 +15,22 @@ export async function recordAccess(
   resource: AccessedResource,
   correlationId: string,
 ): Promise<void> {
-  const rows = [...new Set(caseIds)].map((caseId) => ({
+  const rows = accessRows(actor, caseIds, resource, correlationId);
+  if (rows.length > 0) await db.insertInto('personal_data_access').values(rows).execute();
+}
+
+export interface AccessRow {
+  case_id: string;
+  actor: string;
+  party: string;
+  roles: string[];
+  resource: AccessedResource;
+  correlation_id: string;
+}
+
+/** The access-log rows of one read (one per case), for callers that insert them with more. */
+export function accessRows(actor: Actor, caseIds: Iterable<string>, resource: AccessedResource, correlationId: string): AccessRow[] {
+  return [...new Set(caseIds)].map((caseId) => ({
     case_id: caseId,
     actor: actor.id,
     party: actor.party,
@@ -23,5 +38,4 @@ export async function recordAccess(
     resource,
     correlation_id: correlationId,
   }));
-  if (rows.length > 0) await db.insertInto('personal_data_access').values(rows).execute();
 }

@@ -2,7 +2,7 @@ import { decide, fold, type Actor, type CaseCommand } from '@cco/domain';
 import { createSubjectKey, destroySubjectKey, readCaseEvents, sealForStorage, toDomainEvent } from '@cco/case-records';
 import { appendToStream, type Executor, type RecordedEvent } from '@cco/event-store';
 import type { Kysely } from 'kysely';
-import { recordAccess } from '../audit/recordAccess';
+import { accessRows, recordAccess } from '../audit/recordAccess';
 import { domainProblem, Problem } from '../errors';
 import { findAnswer, saveAnswer, type Answer, type IdempotencyClaim } from '../idempotency/idempotency';
 import type { ApiTables } from '../tables';
@@ -34,27 +34,31 @@ export interface CommandDeps {
   database: { db: Kysely<ApiTables> };
   /** Wraps the data key a filing creates for its subject. */
   personalDataKey: Buffer;
+  /** Called once the command's events have committed: wakes the log's readers. */
+  announceAppend?: () => void;
 }
 
-export async function executeCommand({ database: { db }, personalDataKey: kek }: CommandDeps, request: CommandRequest): Promise<Answer> {
-  const first = await replayed(db, request);
-  if (first) return first;
+export async function executeCommand({ database: { db }, personalDataKey: kek, announceAppend }: CommandDeps, request: CommandRequest): Promise<Answer> {
+  // An Idempotency-Key is not looked up first: a retry is rare, a first attempt is not. A retry
+  // whose command can no longer be decided (the usual case: its events are what moved the case)
+  // is answered from the stored answer on the way out (`refuse`); one that could be decided
+  // again is rolled back when its key's insert finds the first answer, which it then returns.
+  // Either way the first answer, and no second event, as when the key was looked up first.
   for (let attempt = 1; ; attempt++) {
-    const history = await readCaseEvents(db, kek, request.caseId);
-    if (!request.creates && history.length === 0) throw new Problem('not_found', `No case ${request.caseId}`);
+    // A filing creates its case under an id the route has just made up: nothing to read.
+    const history = request.creates ? [] : await readCaseEvents(db, kek, request.caseId);
+    if (!request.creates && history.length === 0) return refuse(db, request, new Problem('not_found', `No case ${request.caseId}`));
     const version = history.length;
     if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
-      throw new Problem('precondition_failed', `The case is at version ${version}, not ${request.expectedVersion}`);
+      return refuse(db, request, new Problem('precondition_failed', `The case is at version ${version}, not ${request.expectedVersion}`));
     }
     const now = new Date();
     const command = request.command(now);
     const decision = decide(fold(history.map(toDomainEvent)), command);
     if (!decision.ok) {
-      // A concurrent retry with the same key may have won: its events are what made this
-      // command invalid, and its key committed with them, so answer as it did.
-      const replay = await replayed(db, request);
-      if (replay) return replay;
-      throw domainProblem(decision.error);
+      // A retry, or a concurrent request with the same key that won: its events are what made
+      // this command invalid, and its key committed with them, so answer as it did.
+      return refuse(db, request, domainProblem(decision.error));
     }
 
     const causationId = history.at(-1)?.id ?? null;
@@ -82,17 +86,22 @@ export async function executeCommand({ database: { db }, personalDataKey: kek }:
         const written = appended.events.map((e, i) => ({ ...e, data: newEvents[i]!.data }));
         answer = request.respond([...history, ...written]);
       }
-      // The answer carries the case's personal data: its read is recorded with the events.
-      await recordAccess(trx, request.actor, [request.caseId], 'command-answer', request.correlationId);
-      if (request.idempotency && !(await saveAnswer(trx, request.idempotency, answer))) {
-        throw new KeyRaceLost();
+      // The answer carries the case's personal data: its read is recorded with the events, and
+      // the answer saved under the key, in one statement (the same transaction either way).
+      if (request.idempotency) {
+        if (!(await saveAnswer(trx, request.idempotency, answer, accessRows(request.actor, [request.caseId], 'command-answer', request.correlationId)))) {
+          throw new KeyRaceLost();
+        }
+      } else {
+        await recordAccess(trx, request.actor, [request.caseId], 'command-answer', request.correlationId);
       }
-      return { kind: 'done', answer } as const;
+      return { kind: 'appended', answer } as const;
     }).catch(async (error) => {
       if (!(error instanceof KeyRaceLost)) throw error;
-      return { kind: 'done', answer: (await replayed(db, request))! } as const;
+      return { kind: 'replayed', answer: (await replayed(db, request))! } as const;
     });
-    if (outcome.kind === 'done') return outcome.answer;
+    if (outcome.kind === 'appended') announceAppend?.();
+    if (outcome.kind !== 'conflict') return outcome.answer;
     const replay = await replayed(db, request);
     if (replay) return replay;
     if (request.creates && version === 0) throw new Problem('invalid_state', `Case ${request.caseId} already exists`, { rule: 'lifecycle' });
@@ -101,6 +110,13 @@ export async function executeCommand({ database: { db }, personalDataKey: kek }:
     }
     if (attempt >= maxAttempts) throw new Problem('invalid_state', 'The case is changing too fast; try again', { rule: 'concurrency' });
   }
+}
+
+/** A command that cannot go ahead: the first answer when its key has one, else the problem. */
+async function refuse(db: Executor<ApiTables>, request: CommandRequest, problem: Problem): Promise<Answer> {
+  const replay = await replayed(db, request);
+  if (replay) return replay;
+  throw problem;
 }
 
 /** A concurrent request with the same key committed first: roll back and answer as it did. */

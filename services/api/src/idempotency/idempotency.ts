@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '@cco/event-store';
 import canonicalize from 'canonicalize';
+import { sql } from 'kysely';
+import type { AccessRow } from '../audit/recordAccess';
 import type { ApiTables } from '../tables';
 
 export interface Answer {
@@ -33,20 +35,21 @@ export async function findAnswer(db: Executor<ApiTables>, claim: IdempotencyClai
   return row ? { requestHash: row.request_hash, answer: { status: row.status, body: row.body, headers: row.headers } } : null;
 }
 
-/** Saves the answer; false when a concurrent request with the same key saved first. */
-export async function saveAnswer(db: Executor<ApiTables>, claim: IdempotencyClaim, answer: Answer): Promise<boolean> {
-  const saved = await db
-    .insertInto('idempotency_keys')
-    .values({
-      principal: claim.principal,
-      key: claim.key,
-      request_hash: claim.requestHash,
-      status: answer.status,
-      body: JSON.stringify(answer.body),
-      headers: JSON.stringify(answer.headers),
-    })
-    .onConflict((c) => c.columns(['principal', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  return saved !== undefined;
+/**
+ * Saves the answer; false when a concurrent request with the same key saved first. `access`:
+ * access-log rows for this answer's personal data, inserted by the same statement (one round
+ * trip instead of two; the caller rolls both back when the key was taken).
+ */
+export async function saveAnswer(db: Executor<ApiTables>, claim: IdempotencyClaim, answer: Answer, access: readonly AccessRow[] = []): Promise<boolean> {
+  const { rows } = await sql<{ key: string }>`
+    with access as (
+      insert into personal_data_access (case_id, actor, party, roles, resource, correlation_id)
+      select * from jsonb_to_recordset(${JSON.stringify(access)}::jsonb)
+        as a(case_id text, actor text, party text, roles text[], resource text, correlation_id text)
+    )
+    insert into idempotency_keys (principal, key, request_hash, status, body, headers)
+    values (${claim.principal}, ${claim.key}, ${claim.requestHash}, ${answer.status}, ${JSON.stringify(answer.body)}, ${JSON.stringify(answer.headers)})
+    on conflict (principal, key) do nothing
+    returning key`.execute(db);
+  return rows.length > 0;
 }

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin';
 import { z } from 'zod';
 import { Problem } from '../errors';
 import { text } from '../schemas/common';
+import { verifiedEarlier } from './verifiedTokens';
 
 export interface AuthOptions {
   secret: string;
@@ -45,11 +46,14 @@ export const authPlugin = fp(async function auth(app: FastifyInstance, options: 
 
 export async function authenticate(request: FastifyRequest): Promise<Actor> {
   if (!request.headers.authorization) throw new Problem('unauthorized', 'An Authorization: Bearer <JWT> header is required');
-  let payload: unknown;
-  try {
-    payload = await request.jwtVerify();
-  } catch (error) {
-    throw new Problem('unauthorized', `The bearer token was rejected: ${(error as Error).message}`);
+  // Verified already by the rate limiter (same header): not checked twice.
+  let payload: unknown = verifiedEarlier(request, request.headers.authorization);
+  if (payload === undefined) {
+    try {
+      payload = await request.jwtVerify();
+    } catch (error) {
+      throw new Problem('unauthorized', `The bearer token was rejected: ${(error as Error).message}`);
+    }
   }
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) throw new Problem('unauthorized', 'The bearer token lacks valid sub, party or roles claims');

@@ -1,4 +1,4 @@
-import { migrateToLatest, type Database } from '@cco/event-store';
+import { announceAppends, migrateToLatest, type Database } from '@cco/event-store';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { migrations } from '../../../../migrations/index';
@@ -9,6 +9,8 @@ declare module 'fastify' {
     database: Database<ApiTables>;
     /** The key-encryption key that wraps each subject's data key. */
     personalDataKey: Buffer;
+    /** Tells the log's readers, here and in other processes, that appends have committed. */
+    announceAppend: () => void;
   }
 }
 
@@ -28,5 +30,12 @@ export const databasePlugin = fp(async function database(app: FastifyInstance, o
   }
   app.decorate('database', options.database);
   app.decorate('personalDataKey', options.personalDataKey);
-  app.addHook('onClose', async () => options.database.close());
+  const announcer = announceAppends(options.database.db, {
+    onError: (error) => app.log.warn({ err: error }, 'could not announce appends; readers fall back to polling'),
+  });
+  app.decorate('announceAppend', () => announcer.appended());
+  app.addHook('onClose', async () => {
+    await announcer.close();
+    await options.database.close();
+  });
 }, { name: 'database' });

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { LimitsConfig } from '../config';
 import { Problem } from '../errors';
+import { rememberVerified } from './verifiedTokens';
 
 export type LimitsOptions = Pick<LimitsConfig, 'rateLimit'>;
 
@@ -17,6 +18,7 @@ export function rateLimitKey(request: FastifyRequest): string {
   if (typeof header === 'string' && header.startsWith('Bearer ') && header.length < 8192) {
     try {
       const claims = request.server.jwt?.verify<{ sub?: unknown; party?: unknown }>(header.slice(7));
+      rememberVerified(request, header, claims);
       if (typeof claims.sub === 'string' && typeof claims.party === 'string') return `sub:${claims.party}:${claims.sub}`;
     } catch {
       // not a valid token: the IP it came from is what we know

@@ -5,6 +5,7 @@ import * as projections from './20261123100000_projections';
 import * as audit from './20261123120000_audit';
 import * as analyticsConsumer from './20261123130000_analytics_consumer';
 import * as notifyAfterCommit from './20261123140000_notify_after_commit';
+import * as idempotencyByReference from './20261123150000_idempotency_by_reference';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '20261123120000_audit': audit,
   '20261123130000_analytics_consumer': analyticsConsumer,
   '20261123140000_notify_after_commit': notifyAfterCommit,
+  '20261123150000_idempotency_by_reference': idempotencyByReference,
 };

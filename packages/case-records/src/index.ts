@@ -2,7 +2,7 @@ export { developmentKeyEncryptionKey, parseKeyEncryptionKey } from './keyEncrypt
 export { openEvents, readCaseEvents } from './readCaseEvents';
 export { open, seal, type SealedBox } from './seal';
 export { caseUpcasters, erasedPersonal, openStored, personalFields, sealForStorage, storedSchemaVersion } from './storedForm';
-export { createSubjectKey, createSubjectKeys, destroySubjectKey, loadSubjectKey, type SubjectKey } from './subjectKeys';
+export { createSubjectKeys, destroySubjectKey, destroySubjectKeyAlongside, loadSubjectKey, newSubjectKey, type SubjectKey } from './subjectKeys';
 export { importCaseHistories, type CaseHistory } from './importCaseHistories';
 export type { CaseRecordTables, SubjectKeysTable } from './subjectKeys.table';
 export { toDomainEvent } from './toDomainEvent';

@@ -13,11 +13,12 @@ type KeyedRow = EventRow & { key_case: string | null; wrapped_key: Buffer | null
  */
 export async function readCaseEvents(db: Executor<any>, kek: Buffer, caseId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
   const asOf = options.recordedAtOrBefore ? sql`and e.recorded_at <= ${options.recordedAtOrBefore}` : sql``;
+  const upTo = options.toVersion !== undefined ? sql`and e.stream_version <= ${options.toVersion}` : sql``;
   const { rows } = await sql<KeyedRow>`
     select e.position, e.transaction_id, e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version, e.data, e.metadata,
            e.occurred_at, e.recorded_at, k.case_id as key_case, k.wrapped_key, k.destroyed_at
     from events e left join subject_keys k on e.type = 'RequestFiled' and k.case_id = e.stream_id
-    where e.stream_id = ${caseId} ${asOf}
+    where e.stream_id = ${caseId} ${asOf} ${upTo}
     order by e.stream_version`.execute(db);
   const keyRow = rows.find((r) => r.key_case !== null);
   const key = subjectKeyOf(kek, caseId, keyRow ?? undefined);

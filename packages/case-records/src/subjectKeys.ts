@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Executor } from '@cco/event-store';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { unwrapKey, wrapKey } from './seal';
 import type { CaseRecordTables } from './subjectKeys.table';
 
@@ -9,11 +9,14 @@ export type SubjectKey = { state: 'present'; key: Buffer } | { state: 'destroyed
 
 const context = (caseId: string) => `cco:subject-key:${caseId}`;
 
-/** Makes the data key for a new case's subject; call it in the transaction that files the case. */
-export async function createSubjectKey(db: Executor<any>, kek: Buffer, caseId: string): Promise<Buffer> {
+/**
+ * The data key for a new case's subject, and the write that stores it (wrapped) with the
+ * filing: pass `write` to appendToStream's `alongside`, so no case exists without its key.
+ */
+export function newSubjectKey(kek: Buffer, caseId: string): { key: Buffer; write: RawBuilder<unknown> } {
   const key = randomBytes(32);
-  await (db as Executor<CaseRecordTables>).insertInto('subject_keys').values({ case_id: caseId, wrapped_key: wrapKey(kek, context(caseId), key) }).execute();
-  return key;
+  const wrapped = wrapKey(kek, context(caseId), key);
+  return { key, write: sql`insert into subject_keys (case_id, wrapped_key) select ${caseId}, ${wrapped} from claimed` };
 }
 
 /**
@@ -57,4 +60,10 @@ export async function destroySubjectKey(db: Executor<any>, caseId: string): Prom
   const result = await sql`update subject_keys set wrapped_key = null, destroyed_at = now()
     where case_id = ${caseId} and wrapped_key is not null`.execute(db);
   return Number(result.numAffectedRows ?? 0) === 1;
+}
+
+/** destroySubjectKey as a write alongside the append of the event that records the erasure. */
+export function destroySubjectKeyAlongside(caseId: string): RawBuilder<unknown> {
+  return sql`update subject_keys set wrapped_key = null, destroyed_at = now()
+    from claimed where case_id = ${caseId} and wrapped_key is not null`;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { toRecordedEvent, type EventRow } from './rows';
 import type { Executor, ExpectedVersion, NewEvent, RecordedEvent } from './types';
 
@@ -15,6 +15,17 @@ export interface WrongExpectedVersion {
   actual: number | null;
 }
 
+export interface AppendOptions {
+  /**
+   * Writes that must commit with the append and only with it, run by the same statement: each
+   * an INSERT or UPDATE that takes its rows `from claimed` (the stream's claim, one row with
+   * `base`, the version before the append; none when the stream was not at the expected
+   * version, so they write nothing then). A write that fails (e.g. a unique violation) undoes
+   * the whole statement, append included. One round trip, no explicit transaction.
+   */
+  alongside?: readonly RawBuilder<unknown>[];
+}
+
 /**
  * Appends events to a stream if it is at the expected version, in ONE statement: the stream
  * row is claimed (insert, or update guarded by the version) and the events are inserted from
@@ -28,6 +39,7 @@ export async function appendToStream(
   streamType: string,
   expected: ExpectedVersion,
   events: readonly NewEvent[],
+  options: AppendOptions = {},
 ): Promise<AppendResult> {
   if (events.length === 0) throw new Error('appendToStream needs at least one event');
   const count = events.length;
@@ -52,7 +64,7 @@ export async function appendToStream(
         jsonb_to_recordset(${payload}::jsonb) as x(
           ord int, event_id uuid, type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz)
       returning *
-    )
+    )${sql.join((options.alongside ?? []).map((write, i) => sql`, ${sql.raw(`alongside_${i + 1}`)} as (${write})`), sql``)}
     select * from inserted order by stream_version`.execute(db);
 
   if (result.rows.length === count) {

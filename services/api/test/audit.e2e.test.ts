@@ -191,4 +191,28 @@ describe('erasure of a victim’s personal data', () => {
     // A second erasure is refused: there is nothing left to destroy.
     expect((await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'again' } })).status).toBe(409);
   });
+
+  it('reaches idempotent replays too: no answer body is kept under a key, a retry after erasure answers erased', async () => {
+    const cn = t.token('CN', 'officer');
+    const key = `erase-${randomUUID()}`;
+    const filing = { ...victimFiling, occurredAt: '2019-06-01T00:00:00Z' };
+    const filed = await t.request('POST', '/v1/cases', { token: cn, body: filing, headers: { 'idempotency-key': key } });
+    expect(filed.status).toBe(201);
+    const id = filed.body.id;
+    expect(JSON.stringify(filed.body)).toContain(victimName);
+    const stored = await sql<{ row: string }>`select row_to_json(k)::text as row from idempotency_keys k where key = ${key}`.execute(t.database.db);
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0]!.row).not.toContain(victimName);
+
+    await t.request('POST', `/v1/cases/${id}/withdrawal`, { token: cn, body: { reason: 'the victim returned on her own' } });
+    await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'the victim asked' } });
+    expect((await t.request('POST', `/v1/cases/${id}/erasure-confirmation`, { token: auditor, body: {} })).status).toBe(200);
+
+    // The retry still gets its first answer (same case, same version, same status) but erased.
+    const retry = await t.request('POST', '/v1/cases', { token: cn, body: filing, headers: { 'idempotency-key': key } });
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('location')).toBe(filed.headers.get('location'));
+    expect(retry.body).toMatchObject({ id, version: 1, status: 'filed', subject: { erased: true, names: [] } });
+    expect(JSON.stringify(retry.body)).not.toContain(victimName);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Actor } from '@cco/domain';
 import type { Executor } from '@cco/event-store';
+import { sql, type RawBuilder } from 'kysely';
 import type { ApiTables } from '../tables';
 
 export type AccessedResource = 'case' | 'case-as-of' | 'case-events' | 'global-log' | 'command-answer' | 'command-replay';
@@ -26,6 +27,12 @@ export interface AccessRow {
   roles: string[];
   resource: AccessedResource;
   correlation_id: string;
+}
+
+/** recordAccess as a write alongside a command's append: logged if and only if it commits. */
+export function recordAccessAlongside(actor: Actor, caseId: string, resource: AccessedResource, correlationId: string): RawBuilder<unknown> {
+  return sql`insert into personal_data_access (case_id, actor, party, roles, resource, correlation_id)
+    select ${caseId}, ${actor.id}, ${actor.party}, ${actor.roles}::text[], ${resource}, ${correlationId} from claimed`;
 }
 
 /** The access-log rows of one read (one per case), for callers that insert them with more. */

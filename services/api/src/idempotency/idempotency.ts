@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '@cco/event-store';
 import canonicalize from 'canonicalize';
-import { sql } from 'kysely';
-import type { AccessRow } from '../audit/recordAccess';
+import { sql, type RawBuilder } from 'kysely';
 import type { ApiTables } from '../tables';
 
 export interface Answer {
@@ -19,37 +18,43 @@ export interface IdempotencyClaim {
   requestHash: string;
 }
 
+/** What a key remembers of its first answer: the case and the version the command left it at. */
+export interface RememberedAnswer {
+  requestHash: string;
+  caseId: string;
+  version: number;
+}
+
 export function requestHash(method: string, path: string, body: unknown): string {
   return createHash('sha256')
     .update(`${method} ${path}\n${canonicalize(body ?? null) ?? ''}`)
     .digest('hex');
 }
 
-export async function findAnswer(db: Executor<ApiTables>, claim: IdempotencyClaim) {
+export async function findAnswer(db: Executor<ApiTables>, claim: IdempotencyClaim): Promise<RememberedAnswer | null> {
   const row = await db
     .selectFrom('idempotency_keys')
-    .select(['request_hash', 'status', 'body', 'headers'])
+    .select(['request_hash', 'case_id', 'version'])
     .where('principal', '=', claim.principal)
     .where('key', '=', claim.key)
     .executeTakeFirst();
-  return row ? { requestHash: row.request_hash, answer: { status: row.status, body: row.body, headers: row.headers } } : null;
+  return row ? { requestHash: row.request_hash, caseId: row.case_id, version: Number(row.version) } : null;
 }
 
 /**
- * Saves the answer; false when a concurrent request with the same key saved first. `access`:
- * access-log rows for this answer's personal data, inserted by the same statement (one round
- * trip instead of two; the caller rolls both back when the key was taken).
+ * The key's row, written alongside the command's append (appendToStream's `alongside`): it
+ * commits with the events or not at all. A key already taken is a unique violation that undoes
+ * the whole append (see isKeyTaken). The answer itself is not stored: it is the case as of
+ * `version`, read again from the log on a replay, so this table holds no personal data (an
+ * erased subject is erased from replays too).
  */
-export async function saveAnswer(db: Executor<ApiTables>, claim: IdempotencyClaim, answer: Answer, access: readonly AccessRow[] = []): Promise<boolean> {
-  const { rows } = await sql<{ key: string }>`
-    with access as (
-      insert into personal_data_access (case_id, actor, party, roles, resource, correlation_id)
-      select * from jsonb_to_recordset(${JSON.stringify(access)}::jsonb)
-        as a(case_id text, actor text, party text, roles text[], resource text, correlation_id text)
-    )
-    insert into idempotency_keys (principal, key, request_hash, status, body, headers)
-    values (${claim.principal}, ${claim.key}, ${claim.requestHash}, ${answer.status}, ${JSON.stringify(answer.body)}, ${JSON.stringify(answer.headers)})
-    on conflict (principal, key) do nothing
-    returning key`.execute(db);
-  return rows.length > 0;
+export function rememberAnswer(claim: IdempotencyClaim, caseId: string, version: number): RawBuilder<unknown> {
+  return sql`insert into idempotency_keys (principal, key, request_hash, case_id, version)
+    select ${claim.principal}, ${claim.key}, ${claim.requestHash}, ${caseId}, ${version} from claimed`;
+}
+
+/** The append failed because a request with the same key committed first. */
+export function isKeyTaken(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e.code === '23505' && e.constraint === 'idempotency_keys_pkey';
 }

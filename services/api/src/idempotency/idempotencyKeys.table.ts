@@ -1,12 +1,14 @@
 import type { ColumnType } from 'kysely';
 
-/** The first answer to each (principal, Idempotency-Key), stored with the events it produced. */
+/**
+ * Each (principal, Idempotency-Key) and what its first answer was: the case as of `version`
+ * (re-read from the log on a replay; no answer body, hence no personal data, is kept here).
+ */
 export interface IdempotencyKeysTable {
   principal: string;
   key: string;
   request_hash: string;
-  status: number;
-  body: ColumnType<unknown, string, never>;
-  headers: ColumnType<Record<string, string>, string, never>;
+  case_id: string;
+  version: ColumnType<string, number, never>;
   created_at: ColumnType<Date, never, never>;
 }

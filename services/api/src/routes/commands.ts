@@ -48,7 +48,7 @@ export async function commandRoutes(app: FastifyInstance) {
       command: (now) => ({ type: 'FileRequest', caseId, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,
       correlationId: request.id,
       idempotency: claim(request, request.headers['idempotency-key']),
-      respond: (events) => answerWith(201, caseId, events, { location: `/v1/cases/${caseId}` }),
+      respond: (id, events) => answerWith(201, id, events, { location: `/v1/cases/${id}` }),
     });
     return send(reply, answer);
   });
@@ -75,7 +75,7 @@ export async function commandRoutes(app: FastifyInstance) {
         command: (now) => ({ type: action.type, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,
         correlationId: request.id,
         idempotency: claim(request, request.headers['idempotency-key']),
-        respond: (events) => answerWith(200, caseId, events),
+        respond: (id, events) => answerWith(200, id, events),
       });
       return send(reply, answer);
     });

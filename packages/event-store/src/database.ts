@@ -1,4 +1,3 @@
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { SerializedPGliteDialect } from './pgliteDialect';
@@ -94,6 +93,8 @@ function prepareStatements(client: pg.PoolClient) {
 }
 
 async function openPGlite<T>(dataDir: string | undefined): Promise<Database<T>> {
+  // Loaded only when used: PGlite's module alone adds some 40 MB to a service on PostgreSQL.
+  const { PGlite, types: pgliteTypes } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     // Same mapping as pg: int8 as string, so the code above it cannot tell the two apart.

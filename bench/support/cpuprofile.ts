@@ -1,0 +1,103 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { figure, line, title } from './report';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Where the service's CPU went (node --cpu-prof): self time by package / area, and the top
+ * functions. Printed, so RESULTS.md can quote the profile behind each figure.
+ */
+export function printCpuProfile(dir: string, top = 20) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) {
+    line('  (no .cpuprofile written)');
+    return;
+  }
+  const self = new Map<number, number>();
+  const byId = new Map<number, ProfileNode>();
+  let total = 0;
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+    for (const node of profile.nodes) byId.set(node.id, node);
+    profile.samples.forEach((id, i) => {
+      const dt = profile.timeDeltas[i] ?? 0;
+      self.set(id, (self.get(id) ?? 0) + dt);
+      total += dt;
+    });
+  }
+  const areas = new Map<string, number>();
+  const functions = new Map<string, number>();
+  for (const [id, us] of self) {
+    const frame = byId.get(id)!.callFrame;
+    const area = areaOf(frame.url, frame.functionName);
+    areas.set(area, (areas.get(area) ?? 0) + us);
+    const where = frame.url ? `${shorten(frame.url)}:${frame.lineNumber + 1}` : '';
+    const key = `${frame.functionName || '(anonymous)'} ${where}`.trim();
+    functions.set(key, (functions.get(key) ?? 0) + us);
+  }
+  title(`service CPU profile: ${(total / 1e6).toFixed(1)} s sampled, self time by area`);
+  for (const [area, us] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, 16)) figure(area, (us / total) * 100, '%');
+  title(`service CPU profile: top ${top} functions by self time`);
+  for (const [fn, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top)) figure(fn.slice(0, 110), (us / total) * 100, '%');
+}
+
+function shorten(url: string): string {
+  const i = url.lastIndexOf('node_modules/');
+  if (i >= 0) return url.slice(i + 'node_modules/'.length);
+  const r = url.indexOf('/packages/') >= 0 ? url.indexOf('/packages/') : url.indexOf('/services/');
+  return r >= 0 ? url.slice(r + 1) : url.replace(/^file:\/\//, '');
+}
+
+function areaOf(url: string, fn: string): string {
+  if (!url) {
+    if (fn === '(garbage collector)') return '(garbage collector)';
+    if (fn === '(idle)' || fn === '(program)') return fn;
+    return `(native) ${fn || ''}`.trim();
+  }
+  if (url.startsWith('node:')) return `node: ${url.slice(5).split('/')[0]}`;
+  const i = url.lastIndexOf('node_modules/');
+  if (i >= 0) {
+    const rest = url.slice(i + 'node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  const m = /\/(packages|services)\/([^/]+)\//.exec(url);
+  if (m) return `${m[1]}/${m[2]}`;
+  return url.replace(/^file:\/\//, '');
+}
+
+/** Diagnostic: the callers (up to `depth` frames) of functions named `name`, by self time. */
+export function printCallers(dir: string, name: string, depth = 6, top = 12) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map<number, number>();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    profile.samples.forEach((id, i) => {
+      const dt = profile.timeDeltas[i] ?? 0;
+      total += dt;
+      if (byId.get(id)!.callFrame.functionName !== name) return;
+      const chain: string[] = [];
+      for (let p = parent.get(id); p !== undefined && chain.length < depth; p = parent.get(p)) {
+        const f = byId.get(p)!.callFrame;
+        chain.push(`${f.functionName || '(anon)'}@${shorten(f.url)}:${f.lineNumber + 1}`);
+      }
+      const key = chain.join(' < ');
+      counts.set(key, (counts.get(key) ?? 0) + dt);
+    });
+  }
+  title(`callers of ${name}`);
+  for (const [k, us] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, top)) line(`  ${((us / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+}

@@ -261,9 +261,14 @@ export function mutate(value: Json, m: StructuralMutation): Json {
       else if (node && typeof node === 'object') setOwn(node, m.key, m.value);
       else setOwn(parent, key, { [m.key]: m.value });
       break;
-    case 'oversize':
-      setOwn(parent, key, Array.from({ length: m.count }, () => (Array.isArray(node) ? node[0] ?? 'x' : node ?? 'x')));
+    case 'oversize': {
+      // Past every limit (the body limit is 256 KiB), but bounded: two oversize mutations of a
+      // whole body once multiplied it 4000 × 4000 times, past what a string can hold.
+      const item = Array.isArray(node) ? node[0] ?? 'x' : node ?? 'x';
+      const count = Math.min(m.count, Math.ceil(1_000_000 / (JSON.stringify(item)?.length ?? 1)));
+      setOwn(parent, key, Array.from({ length: count }, () => item));
       break;
+    }
   }
   return root.v;
 }

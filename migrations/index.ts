@@ -6,6 +6,7 @@ import * as audit from './20261123120000_audit';
 import * as analyticsConsumer from './20261123130000_analytics_consumer';
 import * as notifyAfterCommit from './20261123140000_notify_after_commit';
 import * as idempotencyByReference from './20261123150000_idempotency_by_reference';
+import * as statisticsDaily from './20261123160000_statistics_daily';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261123130000_analytics_consumer': analyticsConsumer,
   '20261123140000_notify_after_commit': notifyAfterCommit,
   '20261123150000_idempotency_by_reference': idempotencyByReference,
+  '20261123160000_statistics_daily': statisticsDaily,
 };

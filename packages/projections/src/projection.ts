@@ -13,7 +13,25 @@ export interface CaseProjection<Row extends { case_id: string } = any> {
   /** The one table it owns. */
   table: string;
   evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
+  /** Counters kept beside the rows, in the same transaction, so that figures need no scan. */
+  counters?: Counters<Row>;
 }
+
+/**
+ * A table of counts derived from the rows: each row counts once under each of its facts (a
+ * record of the key columns). When a row changes, its old facts are taken off and its new ones
+ * added, so the table always equals the count of the current rows' facts, and a query reads a
+ * bounded number of counters (days × kinds × parties × keys) however long the log grows.
+ */
+export interface Counters<Row> {
+  table: string;
+  /** The key columns (the table's primary key); the count is in `count`. */
+  keys: readonly string[];
+  facts(row: Row): Record<string, string>[];
+}
+
+/** Every table a projection owns: rebuilt, compared and swapped together. */
+export const tablesOf = (projection: CaseProjection): string[] => [projection.table, ...(projection.counters ? [projection.counters.table] : [])];
 
 /** Where a projection writes: its live table, or its shadow while it is rebuilt aside. */
 export interface Target {

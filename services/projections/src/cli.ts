@@ -40,6 +40,7 @@ async function rebuild() {
   const { comparison: c } = report;
   console.log(`${report.projection}: rebuilt from zero in ${(report.durationMs / 1000).toFixed(1)} s, ${report.eventsReplayed} events replayed`);
   console.log(`compared at ${report.at.transactionId}.${report.at.position}: live ${c.liveRows} rows, rebuilt ${c.rebuiltRows} rows`);
+  if (report.counters) console.log(`counters: live ${report.counters.liveRows} rows, rebuilt ${report.counters.rebuiltRows} rows, ${report.counters.onlyInLive + report.counters.onlyInRebuilt} different`);
   console.log(report.equal ? 'EQUAL: the rebuilt model is the live one, row for row' : `DIFFERENT: ${c.onlyInLive} rows only in the live model, ${c.onlyInRebuilt} only in the rebuilt one; the rebuilt one is live now`);
   return report.equal ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 import { readAll, readCheckpoint, saveCheckpoint, type LogPosition, type ReadAllResult } from '@cco/event-store';
 import { sql, type Kysely } from 'kysely';
-import { checkpointOf, liveTarget, runnerLockOf, type CaseProjection } from '../projection';
+import { checkpointOf, liveTarget, runnerLockOf, tablesOf, type CaseProjection } from '../projection';
 import { applyEvents } from '../runner/applyEvents';
 import { applyNextBatch } from '../runner/applyNextBatch';
 import { compareLogPositions } from '../runner/logOrder';
@@ -15,7 +15,10 @@ export interface RebuildReport {
   equal: boolean;
   at: LogPosition;
   eventsReplayed: number;
+  /** The rows. */
   comparison: TableComparison;
+  /** The counters kept beside the rows, when the projection has any. */
+  counters?: TableComparison;
   durationMs: number;
 }
 
@@ -82,23 +85,28 @@ async function rebuild(db: Kysely<any>, projection: CaseProjection, options: Reb
     while ((await applyNextBatch(trx, projection, liveTarget(projection), batchSize)) > 0);
     const at = await readCheckpoint(trx, checkpointOf(projection));
     for (let applied = await step(trx, at); applied > 0; applied = await step(trx, at)) replayed += applied;
-    const comparison = await swapIn(trx, run);
+    const [comparison, counters] = await swapIn(trx, run);
     return {
       projection: projection.name,
-      equal: comparison.onlyInLive === 0 && comparison.onlyInRebuilt === 0,
+      equal: [comparison!, ...(counters ? [counters] : [])].every((c) => c.onlyInLive === 0 && c.onlyInRebuilt === 0),
       at,
       eventsReplayed: replayed,
-      comparison,
+      comparison: comparison!,
+      ...(counters ? { counters } : {}),
       durationMs: Date.now() - started,
     };
   });
 }
 
-async function swapIn(trx: Kysely<any>, run: Shadow): Promise<TableComparison> {
+/** Compares each of the projection's tables with its shadow and swaps them all in, in one transaction. */
+async function swapIn(trx: Kysely<any>, run: Shadow): Promise<TableComparison[]> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(trx);
   const liveSchema = rows[0]!.schema;
-  const comparison = await compareTables(trx, run.projection.table, liveSchema, shadowSchema);
-  await swapTables(trx, run.projection.table, liveSchema, shadowSchema);
+  const comparisons: TableComparison[] = [];
+  for (const table of tablesOf(run.projection)) {
+    comparisons.push(await compareTables(trx, table, liveSchema, shadowSchema));
+    await swapTables(trx, table, liveSchema, shadowSchema);
+  }
   await releaseShadow(trx, run);
-  return comparison;
+  return comparisons;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { logStart, saveCheckpoint, type Executor } from '@cco/event-store';
 import { sql } from 'kysely';
-import { checkpointOf, type CaseProjection, type Target } from '../projection';
+import { checkpointOf, tablesOf, type CaseProjection, type Target } from '../projection';
 import { lockForTransaction } from './lockForTransaction';
 
 /** Where rebuilds build, beside the live tables (same table names, another schema). */
@@ -29,15 +29,17 @@ export class RebuildSuperseded extends Error {
   }
 }
 
-/** Creates an empty shadow shaped like the live table (columns, defaults, indexes) and claims it. */
+/** Creates empty shadows shaped like the live tables (columns, defaults, indexes) and claims them. */
 export async function createShadow(trx: Executor<any>, projection: CaseProjection): Promise<Shadow> {
   await lockForTransaction(trx, shadowLockOf(projection));
   const run: Shadow = { projection, target: { schema: shadowSchema, checkpoint: checkpointOfRun(projection, randomUUID()) } };
   await trx.deleteFrom('checkpoints').where('name', 'like', `${checkpointOf(projection)}@rebuild:%`).execute();
   await saveCheckpoint(trx, run.target.checkpoint, logStart);
   await sql`create schema if not exists ${sql.id(shadowSchema)}`.execute(trx);
-  await sql`drop table if exists ${sql.id(shadowSchema, projection.table)}`.execute(trx);
-  await sql`create table ${sql.id(shadowSchema, projection.table)} (like ${sql.table(projection.table)} including all)`.execute(trx);
+  for (const table of tablesOf(projection)) {
+    await sql`drop table if exists ${sql.id(shadowSchema, table)}`.execute(trx);
+    await sql`create table ${sql.id(shadowSchema, table)} (like ${sql.table(table)} including all)`.execute(trx);
+  }
   return run;
 }
 

@@ -1,6 +1,7 @@
 import type { Executor, RecordedEvent } from '@cco/event-store';
 import { sql } from 'kysely';
 import type { CaseProjection, Target } from '../projection';
+import { applyCounters } from './applyCounters';
 import { foldRows } from './foldRows';
 
 /**
@@ -13,8 +14,10 @@ export async function applyEvents(trx: Executor<any>, projection: CaseProjection
   const ids = [...new Set(events.map((e) => e.streamId))];
   const table = target.schema ? sql.id(target.schema, projection.table) : sql.table(projection.table);
   const { rows: existing } = await sql<{ case_id: string }>`select * from ${table} where case_id = any(${ids}::text[])`.execute(trx);
-  const changed = foldRows(projection, new Map(existing.map((row) => [row.case_id, row])), events);
+  const before = new Map(existing.map((row) => [row.case_id, row]));
+  const changed = foldRows(projection, before, events);
   if (changed.length === 0) return;
+  if (projection.counters) await applyCounters(trx, projection.counters, target, before, changed);
   const columns = Object.keys(changed[0]!);
   await sql`
     insert into ${table} (${sql.join(columns.map((c) => sql.id(c)))})

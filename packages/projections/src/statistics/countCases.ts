@@ -1,7 +1,8 @@
 import type { Executor } from '@cco/event-store';
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { ProjectionTables } from '../tables';
 import type { StatisticsCasesTable } from './statisticsCases.table';
+import type { StatisticsDailyTable } from './statisticsDaily.table';
 import type { DayWindow } from './window';
 
 type TimeColumn = 'completed_at' | 'refused_at' | 'handed_over_at' | 'verified_at';
@@ -12,15 +13,49 @@ export interface Count {
   groups: { key: string; count: number }[];
 }
 
-/** Group keys: calendar buckets of the business time in UTC, or a fact column. */
-export const bucket = {
-  year: (at: TimeColumn) => sql<string>`to_char(${sql.ref(at)} at time zone 'UTC', 'YYYY')`,
-  month: (at: TimeColumn) => sql<string>`to_char(${sql.ref(at)} at time zone 'UTC', 'YYYY-MM')`,
-  offence: () => sql<string>`coalesce(offence, 'other')`,
-  ground: () => sql<string>`refusal_ground`,
+/** Group keys: calendar buckets of the (UTC) day, or the counter's own key. */
+const buckets = {
+  year: sql<string>`to_char(day, 'YYYY')`,
+  month: sql<string>`to_char(day, 'YYYY-MM')`,
+  key: sql<string>`key`,
 };
+export type Bucket = keyof typeof buckets;
 
-/** The cases whose `at` falls in the window (and match the filters): the base of every figure. */
+/**
+ * Sums the daily counters of `metric` over the window's days (both ends inclusive) and the
+ * filters, grouped by `by` when given (groups in key order, adding up to the total). Reads at
+ * most days × kinds × parties × keys counters, however many events the log holds.
+ */
+export async function countFacts(
+  db: Executor<any>,
+  metric: StatisticsDailyTable['metric'],
+  window: DayWindow,
+  filters: Filters,
+  by?: Bucket,
+): Promise<Count> {
+  let query = (db as Executor<ProjectionTables>)
+    .selectFrom('statistics_daily')
+    .where('metric', '=', metric)
+    .where('day', '>=', window.from)
+    .where('day', '<=', window.to);
+  for (const [column, value] of Object.entries(filters) as [keyof Filters, string | undefined][]) {
+    if (value !== undefined) query = query.where(column, '=', value as never);
+  }
+  if (!by) {
+    const row = await query.select(sql<number>`coalesce(sum(count), 0)::int`.as('count')).executeTakeFirstOrThrow();
+    return { total: Number(row.count), groups: [] };
+  }
+  // Named `bucket`, not `key`: GROUP BY would take `key` for the table's own column.
+  const rows = await query
+    .select([buckets[by].as('bucket'), sql<number>`sum(count)::int`.as('count')])
+    .groupBy(sql.ref('bucket'))
+    .orderBy(sql.ref('bucket'))
+    .execute();
+  const groups = rows.map((r) => ({ key: String(r.bucket), count: Number(r.count) }));
+  return { total: groups.reduce((sum, g) => sum + g.count, 0), groups };
+}
+
+/** The cases whose `at` falls in the window (and match the filters): for figures that need each case. */
 export function casesIn(db: Executor<any>, at: TimeColumn, window: DayWindow, filters: Filters) {
   let query = (db as Executor<ProjectionTables>)
     .selectFrom('statistics_cases')
@@ -30,20 +65,4 @@ export function casesIn(db: Executor<any>, at: TimeColumn, window: DayWindow, fi
     if (value !== undefined) query = query.where(column, '=', value as never);
   }
   return query;
-}
-
-/** Counts those cases, grouped by `key` when given (groups in key order, adding up to the total). */
-export async function countCases(db: Executor<any>, at: TimeColumn, window: DayWindow, filters: Filters, key?: RawBuilder<string>): Promise<Count> {
-  const base = casesIn(db, at, window, filters);
-  if (!key) {
-    const row = await base.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-    return { total: Number(row.count), groups: [] };
-  }
-  const rows = await base
-    .select([key.as('key'), (eb) => eb.fn.countAll<number>().as('count')])
-    .groupBy(sql.ref('key'))
-    .orderBy(sql.ref('key'))
-    .execute();
-  const groups = rows.map((r) => ({ key: String(r.key), count: Number(r.count) }));
-  return { total: groups.reduce((sum, g) => sum + g.count, 0), groups };
 }

@@ -1,6 +1,6 @@
 import type { Party } from '@cco/domain';
 import type { Executor } from '@cco/event-store';
-import { bucket, countCases, type Count } from './countCases';
+import { countFacts, type Count } from './countCases';
 import type { DayWindow } from './window';
 
 export type DeportationGrouping = 'year' | 'month' | 'offence';
@@ -14,6 +14,6 @@ export function countDeportations(
   window: DayWindow,
   options: { groupBy?: DeportationGrouping | undefined; requestingParty?: Party | undefined } = {},
 ): Promise<Count> {
-  const key = options.groupBy && bucket[options.groupBy]('completed_at');
-  return countCases(db, 'completed_at', window, { kind: 'deportation', requesting_party: options.requestingParty }, key);
+  const by = options.groupBy === 'offence' ? 'key' : options.groupBy;
+  return countFacts(db, 'completed', window, { kind: 'deportation', requesting_party: options.requestingParty }, by);
 }

@@ -1,6 +1,6 @@
 import type { CaseKind, Party } from '@cco/domain';
 import type { Executor } from '@cco/event-store';
-import { bucket, countCases, type Count } from './countCases';
+import { countFacts, type Count } from './countCases';
 import type { DayWindow } from './window';
 
 /** Refusals by ground, counted by the UTC date of the refusal's business time. */
@@ -9,5 +9,5 @@ export function countRefusals(
   window: DayWindow,
   filters: { kind?: CaseKind | undefined; requestedParty?: Party | undefined } = {},
 ): Promise<Count> {
-  return countCases(db, 'refused_at', window, { kind: filters.kind, requested_party: filters.requestedParty }, bucket.ground());
+  return countFacts(db, 'refused', window, { kind: filters.kind, requested_party: filters.requestedParty }, 'key');
 }

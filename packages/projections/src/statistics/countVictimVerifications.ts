@@ -1,7 +1,6 @@
 import type { Party } from '@cco/domain';
 import type { Executor } from '@cco/event-store';
-import { sql } from 'kysely';
-import { casesIn } from './countCases';
+import { countFacts } from './countCases';
 import type { DayWindow } from './window';
 
 export interface VerificationCounts {
@@ -13,11 +12,7 @@ export interface VerificationCounts {
 
 /** Victim verifications done in the window (by the UTC date of their business time). */
 export async function countVictimVerifications(db: Executor<any>, window: DayWindow, requestedParty?: Party): Promise<VerificationCounts> {
-  const row = await casesIn(db, 'verified_at', window, { kind: 'victim_repatriation', requested_party: requestedParty })
-    .select([
-      sql<number>`count(*)::int`.as('total'),
-      sql<number>`(count(*) filter (where verified_within_deadline))::int`.as('withinDeadline'),
-    ])
-    .executeTakeFirstOrThrow();
-  return { total: row.total, withinDeadline: row.withinDeadline, late: row.total - row.withinDeadline };
+  const { total, groups } = await countFacts(db, 'verified', window, { kind: 'victim_repatriation', requested_party: requestedParty }, 'key');
+  const withinDeadline = groups.find((g) => g.key === 'within')?.count ?? 0;
+  return { total, withinDeadline, late: total - withinDeadline };
 }

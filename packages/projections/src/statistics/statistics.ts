@@ -4,11 +4,37 @@ import type { StatisticsCasesTable } from './statisticsCases.table';
 
 export type StatisticsRow = StatisticsCasesTable;
 
-/** The statistics: a fact row per case, counted by business time at query time. */
+/** The UTC calendar day of a business time: the unit every window and bucket is made of. */
+const utcDay = (at: Date | string) => new Date(at).toISOString().slice(0, 10);
+
+/**
+ * The statistics: a fact row per case (for durations and the overdue list), and beside it the
+ * daily counters every count is read from: completions by principal offence, refusals by
+ * ground, verifications within or past the deadline, per day, kind and parties.
+ */
 export const statistics: CaseProjection<StatisticsRow> = {
   name: 'statistics',
   table: 'statistics_cases',
   evolve: caseFold<StatisticsRow>({
     opened: (columns, filed) => ({ ...columns, offence: filed.data.offences?.[0]?.category ?? null }),
   }),
+  counters: {
+    table: 'statistics_daily',
+    keys: ['metric', 'kind', 'day', 'requesting_party', 'requested_party', 'key'],
+    facts(row) {
+      const of = (metric: string, at: Date, key: string) => ({
+        metric,
+        kind: row.kind,
+        day: utcDay(at),
+        requesting_party: row.requesting_party,
+        requested_party: row.requested_party,
+        key,
+      });
+      return [
+        ...(row.completed_at ? [of('completed', row.completed_at, row.offence ?? 'other')] : []),
+        ...(row.refused_at ? [of('refused', row.refused_at, row.refusal_ground ?? 'other')] : []),
+        ...(row.verified_at ? [of('verified', row.verified_at, row.verified_within_deadline ? 'within' : 'late')] : []),
+      ];
+    },
+  },
 };

@@ -8,19 +8,22 @@ import { problems } from '../schemas/common';
 
 const names = projections.map((p) => p.name).join(', ');
 
+const comparisonSchema = z.object({
+  table: z.string(),
+  liveRows: z.number().int(),
+  rebuiltRows: z.number().int(),
+  onlyInLive: z.number().int(),
+  onlyInRebuilt: z.number().int(),
+});
+
 const reportSchema = z.object({
   projection: z.string(),
-  equal: z.boolean().describe('The rebuilt rows are exactly the live ones at the same log position'),
+  equal: z.boolean().describe('The rebuilt rows (and counters) are exactly the live ones at the same log position'),
   at: z.string().describe('`<transaction id>.<position>` where both were compared'),
   eventsReplayed: z.number().int(),
   durationMs: z.number().int(),
-  comparison: z.object({
-    table: z.string(),
-    liveRows: z.number().int(),
-    rebuiltRows: z.number().int(),
-    onlyInLive: z.number().int(),
-    onlyInRebuilt: z.number().int(),
-  }),
+  comparison: comparisonSchema.describe('The rows'),
+  counters: comparisonSchema.optional().describe('The counters kept beside the rows (statistics)'),
 });
 
 export async function projectionRoutes(app: FastifyInstance) {

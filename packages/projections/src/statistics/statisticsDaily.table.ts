@@ -1,0 +1,18 @@
+import type { CaseKind, Party } from '@cco/domain';
+
+/**
+ * The statistics' daily counters (see statistics.ts): how many cases count under each fact on
+ * each UTC day. Kept by the projection with its rows; its size is bounded by the calendar, not
+ * by the log, so a count costs the same at a million events and at a billion.
+ */
+export interface StatisticsDailyTable {
+  metric: 'completed' | 'refused' | 'verified';
+  kind: CaseKind;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  requesting_party: Party;
+  requested_party: Party;
+  /** completed: the principal offence ('other' for none); refused: the ground; verified: 'within' | 'late'. */
+  key: string;
+  count: number;
+}

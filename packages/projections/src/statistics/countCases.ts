@@ -33,11 +33,16 @@ export async function countFacts(
   filters: Filters,
   by?: Bucket,
 ): Promise<Count> {
+  const { months, days } = split(window);
   let query = (db as Executor<ProjectionTables>)
     .selectFrom('statistics_daily')
     .where('metric', '=', metric)
-    .where('day', '>=', window.from)
-    .where('day', '<=', window.to);
+    .where((eb) =>
+      eb.or([
+        ...(months ? [eb.and([eb('grain', '=', 'month'), eb('day', '>=', months.from), eb('day', '<', months.until)])] : []),
+        ...days.map((d) => eb.and([eb('grain', '=', 'day'), eb('day', '>=', d.from), eb('day', '<', d.until)])),
+      ]),
+    );
   for (const [column, value] of Object.entries(filters) as [keyof Filters, string | undefined][]) {
     if (value !== undefined) query = query.where(column, '=', value as never);
   }
@@ -53,6 +58,29 @@ export async function countFacts(
     .execute();
   const groups = rows.map((r) => ({ key: String(r.bucket), count: Number(r.count) }));
   return { total: groups.reduce((sum, g) => sum + g.count, 0), groups };
+}
+
+/**
+ * A window of days as whole UTC months (read from the monthly counters) and the days before and
+ * after them (from the daily ones); half-open ranges of YYYY-MM-DD. Two years of window read
+ * some 24 monthly counters and at most 60 daily ones per kind, party and key.
+ */
+export function split(window: DayWindow): { months?: { from: string; until: string }; days: { from: string; until: string }[] } {
+  const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const firstOfNext = (day: string) => {
+    const d = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
+    d.setUTCMonth(d.getUTCMonth() + 1);
+    return d.toISOString().slice(0, 10);
+  };
+  const end = dayAfter(window.to);
+  const monthsFrom = window.from.endsWith('-01') ? window.from : firstOfNext(window.from);
+  const monthsUntil = end.endsWith('-01') ? end : `${end.slice(0, 7)}-01`;
+  if (monthsFrom >= monthsUntil) return { days: [{ from: window.from, until: end }] };
+  const days = [
+    ...(window.from < monthsFrom ? [{ from: window.from, until: monthsFrom }] : []),
+    ...(monthsUntil < end ? [{ from: monthsUntil, until: end }] : []),
+  ];
+  return { months: { from: monthsFrom, until: monthsUntil }, days };
 }
 
 /** The cases whose `at` falls in the window (and match the filters): for figures that need each case. */

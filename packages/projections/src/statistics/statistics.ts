@@ -6,11 +6,14 @@ export type StatisticsRow = StatisticsCasesTable;
 
 /** The UTC calendar day of a business time: the unit every window and bucket is made of. */
 const utcDay = (at: Date | string) => new Date(at).toISOString().slice(0, 10);
+/** The first day of its UTC month. */
+const utcMonth = (at: Date | string) => `${new Date(at).toISOString().slice(0, 7)}-01`;
 
 /**
  * The statistics: a fact row per case (for durations and the overdue list), and beside it the
- * daily counters every count is read from: completions by principal offence, refusals by
- * ground, verifications within or past the deadline, per day, kind and parties.
+ * counters every count is read from: completions by principal offence, refusals by ground,
+ * verifications within or past the deadline, per kind and parties, each counted per UTC day
+ * and per UTC month (a window is read as its whole months plus the days at its edges).
  */
 export const statistics: CaseProjection<StatisticsRow> = {
   name: 'statistics',
@@ -20,20 +23,22 @@ export const statistics: CaseProjection<StatisticsRow> = {
   }),
   counters: {
     table: 'statistics_daily',
-    keys: ['metric', 'kind', 'day', 'requesting_party', 'requested_party', 'key'],
+    keys: ['metric', 'kind', 'grain', 'day', 'requesting_party', 'requested_party', 'key'],
     facts(row) {
-      const of = (metric: string, at: Date, key: string) => ({
-        metric,
-        kind: row.kind,
-        day: utcDay(at),
-        requesting_party: row.requesting_party,
-        requested_party: row.requested_party,
-        key,
-      });
+      const of = (metric: string, at: Date, key: string) =>
+        (['day', 'month'] as const).map((grain) => ({
+          metric,
+          grain,
+          kind: row.kind,
+          day: grain === 'day' ? utcDay(at) : utcMonth(at),
+          requesting_party: row.requesting_party,
+          requested_party: row.requested_party,
+          key,
+        }));
       return [
-        ...(row.completed_at ? [of('completed', row.completed_at, row.offence ?? 'other')] : []),
-        ...(row.refused_at ? [of('refused', row.refused_at, row.refusal_ground ?? 'other')] : []),
-        ...(row.verified_at ? [of('verified', row.verified_at, row.verified_within_deadline ? 'within' : 'late')] : []),
+        ...(row.completed_at ? of('completed', row.completed_at, row.offence ?? 'other') : []),
+        ...(row.refused_at ? of('refused', row.refused_at, row.refusal_ground ?? 'other') : []),
+        ...(row.verified_at ? of('verified', row.verified_at, row.verified_within_deadline ? 'within' : 'late') : []),
       ];
     },
   },

@@ -1,13 +1,15 @@
 import type { CaseKind, Party } from '@cco/domain';
 
 /**
- * The statistics' daily counters (see statistics.ts): how many cases count under each fact on
- * each UTC day. Kept by the projection with its rows; its size is bounded by the calendar, not
+ * The statistics' counters (see statistics.ts): how many cases count under each fact on each
+ * UTC day, and in each UTC month. Kept by the projection with its rows; its size is bounded by the calendar, not
  * by the log, so a count costs the same at a million events and at a billion.
  */
 export interface StatisticsDailyTable {
   metric: 'completed' | 'refused' | 'verified';
   kind: CaseKind;
+  /** 'day': the cases of that day; 'month': of the whole month that `day` (its 1st) starts. */
+  grain: 'day' | 'month';
   /** YYYY-MM-DD, UTC. */
   day: string;
   requesting_party: Party;

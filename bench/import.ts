@@ -11,6 +11,7 @@ import type { Benchmark } from './run';
 import { createBenchDatabase } from './support/database';
 import { caseHistories } from './support/history';
 import { chainAll, endProgress, loadHistory, progress } from './support/load';
+import { profiled } from './support/profiled';
 import { figure, goal, now, ratio, seconds, title } from './support/report';
 
 const run = promisify(execFile);
@@ -45,7 +46,7 @@ const bench: Benchmark = {
       figure('COPY duration', copySeconds, 's', 2);
 
       title(`import: ${total.toLocaleString('en')} events, ${flags.casesPerBatch} cases per transaction`);
-      const loaded = await loadHistory(database.db, { events: total, seed: Number(flags.seed), casesPerBatch: Number(flags.casesPerBatch), onProgress: progress('imported') });
+      const loaded = await profiled('import', () => loadHistory(database.db, { events: total, seed: Number(flags.seed), casesPerBatch: Number(flags.casesPerBatch), onProgress: progress('imported') }));
       endProgress();
       const chainStarted = now();
       const linked = await chainAll(database.db);

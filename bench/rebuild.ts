@@ -3,6 +3,7 @@ import { findProjection, projectBatch, rebuildProjection } from '@cco/projection
 import type { Benchmark } from './run';
 import { createBenchDatabase } from './support/database';
 import { endProgress, loadHistory, progress } from './support/load';
+import { profiled } from './support/profiled';
 import { figure, goal, now, ratio, seconds, title } from './support/report';
 
 // A projection rebuild from position zero over a log of --events events (default 1,000,000),
@@ -47,7 +48,7 @@ const bench: Benchmark = {
         const liveSeconds = seconds(liveStarted);
         figure(`live runner catching up from zero (batches of ${flags.liveBatch})`, live / liveSeconds, 'events/s');
         const started = now();
-        const report = await rebuildProjection(database.db, projection, { onProgress: progress('replayed') });
+        const report = await profiled(`rebuild ${name}`, () => rebuildProjection(database.db, projection, { onProgress: progress('replayed') }));
         const rebuildSeconds = seconds(started);
         endProgress();
         const rate = report.eventsReplayed / rebuildSeconds;

@@ -8,6 +8,7 @@ import type { Benchmark } from './run';
 import { startMockCluster } from '../test/support/kafka/mockCluster';
 import { createBenchDatabase, type BenchDatabase } from './support/database';
 import { endProgress, loadHistory, progress } from './support/load';
+import { profiled } from './support/profiled';
 import { figure, goal, line, now, percentile, ratio, seconds, title } from './support/report';
 
 // The outbox relay (relayBatch as startRelay runs it: lock, checkpoint, readAll, map to both
@@ -71,7 +72,9 @@ const bench: Benchmark = {
       title(`baseline: raw kafkajs producer, the same ${messageCount.toLocaleString('en')} messages (${(bytes / 2 ** 20).toFixed(1)} MiB before gzip), ${batches.length} batches`);
       const rawProducer = await producerFor(raw);
       const rawStarted = now();
-      for (const topicMessages of batches) await rawProducer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.GZIP });
+      await profiled('raw producer', async () => {
+        for (const topicMessages of batches) await rawProducer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.GZIP });
+      });
       const rawSeconds = seconds(rawStarted);
       figure('raw producer', total / rawSeconds, 'events/s');
       figure('raw producer', messageCount / rawSeconds, 'messages/s');
@@ -83,10 +86,12 @@ const bench: Benchmark = {
       let relayed = 0;
       // As startRelay runs it: the next batch read ahead while Kafka acknowledges one.
       const readAhead = {};
-      for (let n = -1; n !== 0; ) {
-        n = (await relayBatch(database.db, relayProducer, relaySettings, readAhead)).events;
-        relayed += n;
-      }
+      await profiled('relay', async () => {
+        for (let n = -1; n !== 0; ) {
+          n = (await relayBatch(database.db, relayProducer, relaySettings, readAhead)).events;
+          relayed += n;
+        }
+      });
       const relaySeconds = seconds(relayStarted);
       figure('events relayed', relayed);
       figure('relay', relayed / relaySeconds, 'events/s');

@@ -20,9 +20,12 @@ const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   stats: () => import('./stats'),
 };
 
-const [name, ...argv] = process.argv.slice(2);
+const [name, ...args] = process.argv.slice(2);
+// --cpu-profile: every benchmark samples the phases it runs in its own process (support/profiled.ts).
+const argv = args.filter((a) => a !== '--cpu-profile');
+if (argv.length !== args.length) process.env.CCO_BENCH_CPU_PROFILE = '1';
 if (!name || !(name in benchmarks)) {
-  console.error(`usage: npm run bench -- <${Object.keys(benchmarks).join('|')}> [--flag value ...]`);
+  console.error(`usage: npm run bench -- <${Object.keys(benchmarks).join('|')}> [--flag value ...] [--cpu-profile]`);
   for (const [n, load] of Object.entries(benchmarks)) {
     const b = (await load()).default;
     console.error(`  ${n.padEnd(13)} ${b.summary}\n  ${''.padEnd(13)} ${describeFlags(b.defaults)}`);
@@ -31,6 +34,7 @@ if (!name || !(name in benchmarks)) {
 }
 
 const { parseFlags } = await import('./support/args');
+const { printProfiles } = await import('./support/profiled');
 const bench = (await benchmarks[name]!()).default;
 const flags = parseFlags(argv, bench.defaults);
 let interrupted = false;
@@ -40,12 +44,13 @@ process.once('SIGINT', () => {
   void dropLeftovers().finally(() => process.exit(130));
 });
 
-console.log(`# npm run bench -- ${name} ${describeFlags(flags)}`);
+console.log(`# npm run bench -- ${name} ${describeFlags(flags)}${process.env.CCO_BENCH_CPU_PROFILE === '1' ? ' --cpu-profile' : ''}`);
 console.log(`# ${bench.summary}`);
 let code = 0;
 try {
   await printMachine(adminUrl);
   await bench.run(flags);
+  printProfiles();
 } catch (error) {
   if (!interrupted) console.error(error);
   code = 1;

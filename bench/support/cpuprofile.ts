@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { figure, line, title } from './report';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 interface Profile {
@@ -14,10 +16,10 @@ interface Profile {
 }
 
 /**
- * Where the service's CPU went (node --cpu-prof): self time by package / area, and the top
+ * Where a process's CPU went (node --cpu-prof, or the inspector's profiler): self time by package / area, and the top
  * functions. Printed, so RESULTS.md can quote the profile behind each figure.
  */
-export function printCpuProfile(dir: string, top = 20) {
+export function printCpuProfile(dir: string, top = 20, label = 'service CPU profile') {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) {
     line('  (no .cpuprofile written)');
@@ -27,7 +29,7 @@ export function printCpuProfile(dir: string, top = 20) {
   const byId = new Map<number, ProfileNode>();
   let total = 0;
   for (const file of files) {
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+    const profile = readProfile(join(dir, file));
     for (const node of profile.nodes) byId.set(node.id, node);
     profile.samples.forEach((id, i) => {
       const dt = profile.timeDeltas[i] ?? 0;
@@ -45,10 +47,32 @@ export function printCpuProfile(dir: string, top = 20) {
     const key = `${frame.functionName || '(anonymous)'} ${where}`.trim();
     functions.set(key, (functions.get(key) ?? 0) + us);
   }
-  title(`service CPU profile: ${(total / 1e6).toFixed(1)} s sampled, self time by area`);
+  title(`${label}: ${(total / 1e6).toFixed(1)} s sampled, self time by area`);
   for (const [area, us] of [...areas].sort((a, b) => b[1] - a[1]).slice(0, 16)) figure(area, (us / total) * 100, '%');
-  title(`service CPU profile: top ${top} functions by self time`);
+  title(`${label}: top ${top} functions by self time`);
   for (const [fn, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top)) figure(fn.slice(0, 110), (us / total) * 100, '%');
+}
+
+/**
+ * A profile whose frames in a bundle (the service runs as services/api/dist/server.mjs) are
+ * put back in their source files through the bundle's source map, so self time is still told
+ * by package.
+ */
+function readProfile(file: string): Profile {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const maps = new Map<string, SourceMap | null>();
+  for (const { callFrame: frame } of profile.nodes) {
+    if (!frame.url.startsWith('file://') || !frame.url.endsWith('.mjs')) continue;
+    if (!maps.has(frame.url)) {
+      const mapFile = `${fileURLToPath(frame.url)}.map`;
+      maps.set(frame.url, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null);
+    }
+    const entry = maps.get(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+    if (!entry?.originalSource) continue;
+    frame.url = new URL(entry.originalSource, frame.url).href;
+    frame.lineNumber = entry.originalLine ?? frame.lineNumber;
+  }
+  return profile;
 }
 
 function shorten(url: string): string {
@@ -81,7 +105,7 @@ export function printCallers(dir: string, name: string, depth = 6, top = 12) {
   const counts = new Map<string, number>();
   let total = 0;
   for (const file of files) {
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
+    const profile = readProfile(join(dir, file));
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
     const parent = new Map<number, number>();
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,7 +34,7 @@ export interface Service {
 }
 
 /**
- * `npm start`'s entry point (services/api/src/server.ts under tsx, as `npm start` runs it) as
+ * What `npm start` runs (`npm run build`, then services/api/dist/server.mjs under node) as
  * its own process, in production mode with its own secrets, logs to a file. `env` goes on top.
  */
 export async function startService(env: Record<string, string>, options: { nodeArgs?: string[]; logFile: string }): Promise<Service> {
@@ -43,7 +43,8 @@ export async function startService(env: Record<string, string>, options: { nodeA
   const issuer = 'cco-bench';
   const { KAFKA_BROKERS: _k, ...inherited } = process.env;
   const log = openSync(options.logFile, 'w');
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'services/api/src/server.ts'], {
+  execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', 'services/api/dist/server.mjs'], {
     cwd: repoRoot,
     env: {
       ...inherited,

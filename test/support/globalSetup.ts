@@ -38,6 +38,9 @@ export async function setup(project: TestProject) {
   await migrateToLatest(db, migrations);
   await db.destroy();
 
+  // What `npm start` runs, for the tests that start the service as its own process.
+  execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { stdio: 'inherit' });
+
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', template);
 

@@ -40,7 +40,7 @@ export interface ServerProcess {
 }
 
 /**
- * `npm start`'s entry point (services/api/src/server.ts under tsx) as a separate process on a
+ * What `npm start` runs (services/api/dist/server.mjs, built by the global setup) as a separate process on a
  * free port, with `env` on top of a minimal environment (no KAFKA_BROKERS: the relay is not part
  * of these tests).
  */
@@ -86,7 +86,7 @@ export async function serverProcess(env: Record<string, string>): Promise<Server
     },
     async start() {
       if (child && child.exitCode === null && child.signalCode === null) throw new Error('already running');
-      const started = spawn(process.execPath, ['--import', 'tsx', 'services/api/src/server.ts'], {
+      const started = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/server.mjs'], {
         cwd: repoRoot,
         env: childEnv,
         stdio: ['ignore', 'pipe', 'pipe'],

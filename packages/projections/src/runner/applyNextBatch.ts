@@ -1,5 +1,4 @@
-import { caseUpcasters } from '@cco/case-records';
-import { readAll, readCheckpoint, saveCheckpoint, upcast, type Executor, type LogPosition } from '@cco/event-store';
+import { readAll, readCheckpoint, saveCheckpoint, type Executor, type LogPosition } from '@cco/event-store';
 import type { CaseProjection, Target } from '../projection';
 import { applyEvents } from './applyEvents';
 import { isAfter } from './logOrder';
@@ -22,8 +21,7 @@ export async function applyNextBatch(
   const events = until ? read.events.filter((e) => !isAfter(e, until)) : read.events;
   const last = events.at(-1);
   if (!last) return 0;
-  // Read models fold every event in its current shape, whatever version it was stored in.
-  await applyEvents(trx, projection, target, events.map((e) => upcast(caseUpcasters, e)));
+  await applyEvents(trx, projection, target, events);
   await saveCheckpoint(trx, target.checkpoint, { transactionId: last.transactionId, position: last.position });
   return events.length;
 }

@@ -100,7 +100,7 @@ function areaOf(url: string, fn: string): string {
 }
 
 /** Diagnostic: the callers (up to `depth` frames) of functions named `name`, by self time. */
-export function printCallers(dir: string, name: string, depth = 6, top = 12) {
+export function printCallers(dir: string, name: string, depth = 12, top = 12) {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   const counts = new Map<string, number>();
   let total = 0;

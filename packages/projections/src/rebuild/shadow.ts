@@ -29,7 +29,12 @@ export class RebuildSuperseded extends Error {
   }
 }
 
-/** Creates empty shadows shaped like the live tables (columns, defaults, indexes) and claims them. */
+/**
+ * Creates empty shadows shaped like the live tables and claims them: columns, defaults, checks
+ * and the constraints the upserts need (primary key, unique), but not yet the other indexes, so
+ * the replay maintains one index per row instead of all of them (`indexShadow` adds them, once,
+ * before the shadow catches up and is compared).
+ */
 export async function createShadow(trx: Executor<any>, projection: CaseProjection): Promise<Shadow> {
   await lockForTransaction(trx, shadowLockOf(projection));
   const run: Shadow = { projection, target: { schema: shadowSchema, checkpoint: checkpointOfRun(projection, randomUUID()) } };
@@ -38,10 +43,36 @@ export async function createShadow(trx: Executor<any>, projection: CaseProjectio
   await sql`create schema if not exists ${sql.id(shadowSchema)}`.execute(trx);
   for (const table of tablesOf(projection)) {
     await sql`drop table if exists ${sql.id(shadowSchema, table)}`.execute(trx);
-    await sql`create table ${sql.id(shadowSchema, table)} (like ${sql.table(table)} including all)`.execute(trx);
+    await sql`create table ${sql.id(shadowSchema, table)} (like ${sql.table(table)} including all excluding indexes)`.execute(trx);
+    const { rows } = await sql<{ name: string; definition: string }>`
+      select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
+      where conrelid = ${table}::regclass and contype in ('p', 'u') order by conname`.execute(trx);
+    for (const c of rows) await sql`alter table ${sql.id(shadowSchema, table)} add constraint ${sql.id(c.name)} ${sql.raw(c.definition)}`.execute(trx);
   }
   return run;
 }
+
+/**
+ * Gives the shadows the live tables' other indexes, under the same names (index names are per
+ * schema), so the swapped-in tables are indexed exactly as the migrations left the live ones.
+ */
+export async function indexShadow(trx: Executor<any>, run: Shadow): Promise<void> {
+  for (const table of tablesOf(run.projection)) {
+    const { rows } = await sql<{ definition: string }>`
+      select pg_get_indexdef(i.indexrelid) as definition from pg_index i
+      where i.indrelid = ${table}::regclass
+        and not exists (select from pg_constraint c where c.conindid = i.indexrelid and c.conrelid = i.indrelid)
+      order by i.indexrelid`.execute(trx);
+    for (const { definition } of rows) {
+      // "CREATE [UNIQUE] INDEX name ON [ONLY] schema.table USING …": the same index on the shadow.
+      const onShadow = definition.replace(/ ON (ONLY )?\S+ USING /, ` ON ${shadowSchema}.${quoteIdent(table)} USING `);
+      if (onShadow === definition) throw new Error(`cannot place index on the shadow: ${definition}`);
+      await sql.raw(onShadow).execute(trx);
+    }
+  }
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Takes the rebuild lock for this transaction and checks the run still owns the shadow. */
 export async function holdShadow(trx: Executor<any>, run: Shadow): Promise<void> {

@@ -1,8 +1,10 @@
 // Builds what `npm start` runs: services/api/src/server.ts and the workspace packages it imports
 // bundled into one ES module, dist/server.mjs, with every npm dependency left to node_modules.
 // Running compiled JavaScript rather than TypeScript through tsx at run time spares the service
-// tsx's loader thread and its cache of transformed sources (about 70 MiB of resident memory at
-// start, measured by `npm run bench -- append-http`), and a transform on every start.
+// tsx's loader thread and its cache of transformed sources (tens of MiB of resident memory, and
+// CPU under load: bench/RESULTS.md has the runs before and after), and a transform on every start.
+// npm dependencies resolve from services/api/dist upwards, i.e. from the root node_modules where
+// npm workspaces hoist them.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 

@@ -31,9 +31,9 @@ export class RebuildSuperseded extends Error {
 
 /**
  * Creates empty shadows shaped like the live tables and claims them: columns, defaults, checks
- * and the constraints the upserts need (primary key, unique), but not yet the other indexes, so
- * the replay maintains one index per row instead of all of them (`indexShadow` adds them, once,
- * before the shadow catches up and is compared).
+ * and the constraints that own an index (primary key, unique, exclusion: the upserts need them),
+ * but not yet the other indexes, so the replay maintains one index per row instead of all of
+ * them (`indexShadow` adds them, once, before the shadow catches up and is compared).
  */
 export async function createShadow(trx: Executor<any>, projection: CaseProjection): Promise<Shadow> {
   await lockForTransaction(trx, shadowLockOf(projection));
@@ -46,7 +46,7 @@ export async function createShadow(trx: Executor<any>, projection: CaseProjectio
     await sql`create table ${sql.id(shadowSchema, table)} (like ${sql.table(table)} including all excluding indexes)`.execute(trx);
     const { rows } = await sql<{ name: string; definition: string }>`
       select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
-      where conrelid = ${table}::regclass and contype in ('p', 'u') order by conname`.execute(trx);
+      where conrelid = ${table}::regclass and contype in ('p', 'u', 'x') order by conname`.execute(trx);
     for (const c of rows) await sql`alter table ${sql.id(shadowSchema, table)} add constraint ${sql.id(c.name)} ${sql.raw(c.definition)}`.execute(trx);
   }
   return run;

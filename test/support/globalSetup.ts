@@ -44,7 +44,12 @@ export async function setup(project: TestProject) {
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', template);
 
+  // The suite runs beside a write transaction held open in another database of the same
+  // server for its whole run, as on a shared cluster: no reader of the log may wait for it.
+  const releaseNeighbour = await holdNeighbourTransaction(adminUrl);
+
   return async () => {
+    await releaseNeighbour();
     const cleanup = new pg.Client({ connectionString: adminUrl });
     await cleanup.connect();
     const { rows } = await cleanup.query<{ datname: string }>(
@@ -54,6 +59,24 @@ export async function setup(project: TestProject) {
     for (const { datname } of rows) await cleanup.query(`drop database if exists ${datname} with (force)`);
     await cleanup.end();
     await stopContainer?.();
+  };
+}
+
+/** A database of its own with a transaction that has an xid, open until the returned call. */
+async function holdNeighbourTransaction(adminUrl: string): Promise<() => Promise<void>> {
+  const name = `cco_neighbour_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name}`);
+  const neighbour = new pg.Client({ connectionString: withDatabase(adminUrl, name) });
+  await neighbour.connect();
+  await neighbour.query('begin');
+  await neighbour.query('select pg_current_xact_id()');
+  return async () => {
+    await neighbour.end().catch(() => undefined);
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
   };
 }
 

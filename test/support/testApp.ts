@@ -29,7 +29,7 @@ export interface TestResponse {
 }
 
 /** The real server on an ephemeral port over a database of this test file's own. */
-export async function startTestApp(options: { workers?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: { workers?: boolean; holdbackAlertMs?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase<ApiTables>();
   const logs: string[] = [];
   const sink = new Writable({
@@ -39,7 +39,7 @@ export async function startTestApp(options: { workers?: boolean } = {}): Promise
     },
   });
   const logger = pino(loggerOptions('info'), sink);
-  const app = await buildApp({ database, auth: testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, logger });
+  const app = await buildApp({ database, auth: testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, holdbackAlertMs: options.holdbackAlertMs, logger });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { WrongExpectedVersion } from './appendToStream';
+import { commitSafeBound } from './commitSafeBound';
 import { chainLock, extendChain, insertLinks, linksAfter, readChainTip, type ChainTip } from './chainEvents';
 import type { Executor, ExpectedVersion, NewEvent, RecordedEvent } from './types';
 
@@ -206,16 +207,18 @@ function recorded(rows: readonly Row[], inserted: readonly Inserted[]): Recorded
 
 /**
  * Makes this transaction the next one in the chain: the chain lock (waiting for a chainer
- * step in progress), then no transaction older than this one left running (none can commit
- * ahead of it in commit-safe order any more), then everything committed before it linked.
+ * step in progress), then no transaction older than this one left running that can write to
+ * this database's log (none can commit ahead of it in commit-safe order any more), then
+ * everything committed before it linked.
  * Returns the tip to link the import's own events after, or undefined to leave them to the
  * chainer (an older transaction would not end, or this one already wrote events of its own).
  */
 async function takeTheChain(trx: Executor<any>, waitMs: number): Promise<ChainTip | undefined> {
   await sql`select pg_advisory_xact_lock(hashtext(${chainLock}))`.execute(trx);
   const deadline = Date.now() + waitMs;
+  await sql`select pg_current_xact_id()`.execute(trx); // this transaction's xid, before comparing with it
   for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-    const { rows } = await sql<{ first: boolean }>`select pg_snapshot_xmin(pg_current_snapshot()) = pg_current_xact_id() as first`.execute(trx);
+    const { rows } = await sql<{ first: boolean }>`select ${commitSafeBound} = pg_current_xact_id() as first`.execute(trx);
     if (rows[0]?.first) break;
     // Holding the lock, linking nothing: the chainer links this import after its commit.
     if (Date.now() > deadline) return undefined;

@@ -7,7 +7,9 @@ export { announceAppends, type AnnounceOptions, type Announcer } from './announc
 export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from './database';
 export { chainedContent, genesisHash, hashEvent } from './hashEvent';
 export { migrateToLatest } from './migrate';
+export { commitSafeBound } from './commitSafeBound';
 export { logPositionOf, readAll, type ReadAllResult } from './readAll';
+export { readHoldback, type Holdback } from './readHoldback';
 export { readStream, type ReadStreamOptions } from './readStream';
 export { eventColumns, toRecordedEvent, type EventRow } from './rows';
 export { runCatchUp, type CatchUp, type CatchUpOptions } from './runCatchUp';

@@ -7,13 +7,13 @@ import { anEvent } from './support';
 
 let t: TestDatabase<any>;
 beforeAll(async () => {
-  t = await createTestDatabase({ poolSize: 12 });
+  t = await createTestDatabase({ poolSize: 20 });
 });
 afterAll(() => t.close());
 
-it('a tail reader under 8 concurrent appenders sees all 20,000 events exactly once', async () => {
-  const total = 20_000;
-  const writers = 8;
+it('a tail reader under 16 concurrent appenders sees all 40,000 events exactly once', async () => {
+  const total = 40_000;
+  const writers = 16;
   const perAppend = 5;
   let writing = true;
 

@@ -53,7 +53,7 @@ interface PreparedBatch {
  * The advisory lock is held across the send, so one relay publishes at a time across every
  * instance and a batch is never in flight twice. The transaction has written nothing until
  * the checkpoint, so while it waits on Kafka it holds back no reader of the log
- * (pg_snapshot_xmin ignores transactions without an xid); a dead broker costs one pooled
+ * (the commit-safe bound ignores transactions without an xid); a dead broker costs one pooled
  * connection for as long as the producer's retries last. With `readAhead` (startRelay passes
  * one), the next batch is read and mapped while Kafka acknowledges this one.
  */

@@ -36,6 +36,8 @@ export interface AppOptions {
   /** Kafka publishing (KAFKA_BROKERS); undefined leaves the relay idle, the backlog kept in PostgreSQL. */
   kafka?: KafkaSettings | undefined;
   logLevel?: string;
+  /** Overrides READER_HOLDBACK_ALERT (tests). */
+  holdbackAlertMs?: number;
   logger?: FastifyServerOptions['loggerInstance'];
 }
 
@@ -78,7 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.workers ?? true) await app.register(projectionsPlugin);
   if (options.workers ?? true) await app.register(relayPlugin, { kafka: options.kafka });
 
-  await app.register(healthRoutes);
+  await app.register(healthRoutes, { holdbackAlertMs: options.holdbackAlertMs ?? limits.holdbackAlertMs });
   await app.register(commandRoutes);
   await app.register(caseRoutes);
   await app.register(logRoutes);

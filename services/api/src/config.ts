@@ -30,6 +30,8 @@ const limitsSchema = z.object({
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   /** An idle keep-alive connection is closed after this (above common load balancers' 60 s). */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
+  /** A transaction of this database open longer than this (holding the log readers back) makes /health `degraded`. */
+  READER_HOLDBACK_ALERT: duration.default(30_000),
 });
 
 export interface LimitsConfig {
@@ -38,6 +40,7 @@ export interface LimitsConfig {
   requestTimeoutMs: number;
   connectionTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  holdbackAlertMs: number;
 }
 
 const toLimits = (parsed: z.infer<typeof limitsSchema>): LimitsConfig => ({
@@ -46,6 +49,7 @@ const toLimits = (parsed: z.infer<typeof limitsSchema>): LimitsConfig => ({
   requestTimeoutMs: parsed.HTTP_REQUEST_TIMEOUT_MS,
   connectionTimeoutMs: parsed.HTTP_CONNECTION_TIMEOUT_MS,
   keepAliveTimeoutMs: parsed.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+  holdbackAlertMs: parsed.READER_HOLDBACK_ALERT,
 });
 
 /** The limits alone (app.ts reads them when it builds the server). */

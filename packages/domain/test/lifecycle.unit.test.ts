@@ -159,3 +159,31 @@ describe('business time', () => {
     given(...verified).when(handOver({}, { occurredAt: times.verified })).thenEvent('SuspectHandedOver');
   });
 });
+
+describe('plausible content (422)', () => {
+  it('business time may not precede the oldest treaty the office applies (1992-02-09)', () => {
+    given().when(fileRequest(deportationFiling, { occurredAt: '1992-02-08T23:59:59.999Z' })).thenError('rule_violation', 'occurred-before-history');
+    given().when(fileRequest(deportationFiling, { occurredAt: '1992-02-09T00:00:00.000Z' })).thenEvent('RequestFiled');
+    given(deportationFiled).when(verifyIdentity({}, { occurredAt: '1991-12-31T00:00:00.000Z' })).thenError('rule_violation', 'occurred-before-history');
+  });
+  it('a nationality must be an assigned ISO 3166-1 code', () => {
+    given().when(fileRequest({ ...deportationFiling, subject: { ...deportationFiling.subject, nationality: 'ZZ' } })).thenError('rule_violation', 'unknown-country');
+    given().when(fileRequest({ ...deportationFiling, subject: { ...deportationFiling.subject, nationality: 'VN' } })).thenEvent('RequestFiled');
+  });
+  it('so must a document’s issuing country', () => {
+    const documents = [{ type: 'passport' as const, number: 'E1', issuingCountry: 'EU' }];
+    given().when(fileRequest({ ...deportationFiling, subject: { ...deportationFiling.subject, documents } })).thenError('rule_violation', 'unknown-country');
+  });
+  it('and a confirmed nationality', () => {
+    given(deportationFiled).when(verifyIdentity({ confirmedNationality: 'XK' })).thenError('rule_violation', 'unknown-country');
+  });
+  it('a date of birth may not be in the future', () => {
+    const tomorrow = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+    given().when(fileRequest({ ...deportationFiling, subject: { ...deportationFiling.subject, dateOfBirth: tomorrow } })).thenError('rule_violation', 'born-in-future');
+    given().when(fileRequest({ ...deportationFiling, subject: { ...deportationFiling.subject, dateOfBirth: now.toISOString().slice(0, 10) } })).thenEvent('RequestFiled');
+  });
+  it('nor a warrant’s date of issue', () => {
+    const tomorrow = new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+    given().when(fileRequest({ ...deportationFiling, warrant: { ...deportationFiling.warrant!, issuedOn: tomorrow } })).thenError('rule_violation', 'warrant-in-future');
+  });
+});

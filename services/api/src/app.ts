@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { loggerOptions } from './logger';
 import { authPlugin, type AuthOptions } from './plugins/auth';
+import { bodiesPlugin } from './plugins/bodies';
 import { chainerPlugin } from './plugins/chainer';
 import { databasePlugin } from './plugins/database';
 import { metricsPlugin } from './plugins/metrics';
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(problemsPlugin);
+  await app.register(bodiesPlugin);
   await app.register(limitsPlugin, limits);
   await app.register(metricsPlugin);
   await app.register(databasePlugin, { database: options.database, migrate: options.migrate ?? true, personalDataKey: options.personalDataKey });

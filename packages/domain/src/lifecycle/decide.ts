@@ -1,14 +1,17 @@
 import { decideWith, invalidState, notFound, reject, violation, type Check, type Decision } from '../decision';
 import type { CaseEvent, RequestFiledData } from '../events';
-import { otherParty, type Actor, type CaseKind, type CaseParties, type CaseStatus, type RefusalGround } from '../vocabulary';
+import { otherParty, type Actor, type CaseKind, type CaseParties, type CaseStatus, type RefusalGround, type Subject, type Warrant } from '../vocabulary';
 import {
   chronological,
   inStatus,
   nonBlank,
   notInFuture,
+  plausibleSubject,
+  plausibleVerification,
   requestedPartyOnly,
   requestingPartyOnly,
   supervisorOnly,
+  warrantIssued,
   writer,
 } from './checks';
 import type { CompletionEventType, HandedOverData, IdentityVerifiedData, NoCase, OpenCase, VerificationData } from './events';
@@ -78,7 +81,7 @@ function step<S extends OpenCase>(
  * Filing opens the stream. The filer's party becomes the requesting party, the other the
  * requested party; the kind checks its treaty's filing rules and shapes what is recorded.
  */
-export function openWith<F extends { kind: CaseKind }>(
+export function openWith<F extends { kind: CaseKind; subject: Subject; warrant?: Warrant }>(
   state: OpenCase | NoCase,
   command: FileRequestCommand<F>,
   kind: { rules: (parties: CaseParties) => Check; record: (parties: CaseParties) => RequestFiledData },
@@ -88,6 +91,8 @@ export function openWith<F extends { kind: CaseKind }>(
     writer(command.actor) ??
     (state.status === 'none' ? undefined : invalidState('lifecycle', 'a case with this id has already been filed')) ??
     notInFuture(command) ??
+    plausibleSubject(command.data.subject, command.now) ??
+    warrantIssued(command.data.warrant, command.now) ??
     kind.rules(parties);
   return decideWith(check, () => [{ type: 'RequestFiled', occurredAt: command.occurredAt, data: kind.record(parties) }]);
 }
@@ -107,7 +112,7 @@ export function verifyWith<S extends OpenCase>(
   return step(
     state,
     command,
-    (s) => confirmed(command.data) ?? kind.rules?.(s),
+    (s) => confirmed(command.data) ?? plausibleVerification(command.data.confirmedNationality) ?? kind.rules?.(s),
     (s) => ({ type: 'IdentityVerified', occurredAt: command.occurredAt, data: { ...command.data, ...kind.record?.(s) } }),
   );
 }

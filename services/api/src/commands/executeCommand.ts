@@ -12,8 +12,8 @@ export interface CommandRequest {
   actor: Actor;
   /** Filing creates the stream; every other command needs it to exist. */
   creates: boolean;
-  /** From If-Match: the version the client decided on. */
-  expectedVersion?: number | undefined;
+  /** From If-Match: the versions the client would act on (none: 412); undefined, any. */
+  expectedVersions?: readonly number[] | undefined;
   /** Builds the command with the server's clock (time enters the domain with the command). */
   command: (now: Date) => CaseCommand;
   correlationId: string;
@@ -52,8 +52,9 @@ export async function executeCommand({ database: { db }, personalDataKey: kek, a
     const history = request.creates ? [] : await readCaseEvents(db, kek, request.caseId);
     if (!request.creates && history.length === 0) return refuse(db, kek, request, new Problem('not_found', `No case ${request.caseId}`));
     const version = history.length;
-    if (request.expectedVersion !== undefined && request.expectedVersion !== version) {
-      return refuse(db, kek, request, new Problem('precondition_failed', `The case is at version ${version}, not ${request.expectedVersion}`));
+    if (request.expectedVersions !== undefined && !request.expectedVersions.includes(version)) {
+      const wanted = request.expectedVersions.length > 0 ? `not ${request.expectedVersions.join(' or ')}` : 'and If-Match names no version of it (a weak tag never matches)';
+      return refuse(db, kek, request, new Problem('precondition_failed', `The case is at version ${version}, ${wanted}`));
     }
     const now = new Date();
     const command = request.command(now);
@@ -108,7 +109,7 @@ export async function executeCommand({ database: { db }, personalDataKey: kek, a
     const replay = await replayed(db, request, kek);
     if (replay) return replay;
     if (request.creates && version === 0) throw new Problem('invalid_state', `Case ${request.caseId} already exists`, { rule: 'lifecycle' });
-    if (request.expectedVersion !== undefined) {
+    if (request.expectedVersions !== undefined) {
       throw new Problem('precondition_failed', `The case moved to version ${appended.error.actual} while this command was decided`);
     }
     if (attempt >= maxAttempts) throw new Problem('invalid_state', 'The case is changing too fast; try again', { rule: 'concurrency' });

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
-import { problems, withinInt8 } from '../schemas/common';
+import { caseId, problems, withinInt8 } from '../schemas/common';
 
 const auditors = requireRoles('auditor');
 
@@ -74,7 +74,7 @@ export async function auditRoutes(app: FastifyInstance) {
       tags: ['audit'],
       summary: 'Who read which case’s personal data, and when (auditors; Art. 9 of the 2016 agreement)',
       querystring: z.strictObject({
-        caseId: z.uuid().optional(),
+        caseId: caseId.optional(),
         after: z.string().regex(/^\d{1,19}$/).refine(withinInt8, 'beyond int8').optional().describe('The nextAfter of the previous page'),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),

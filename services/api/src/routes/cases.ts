@@ -31,7 +31,8 @@ export async function caseRoutes(app: FastifyInstance) {
     const { database, personalDataKey } = request.server;
     const events = await readCaseEvents(database.db, personalDataKey, request.params.id, asOf ? { recordedAtOrBefore: new Date(asOf) } : {});
     if (events.length === 0) throw new Problem('not_found', asOf ? `No case ${request.params.id} was recorded by ${asOf}` : `No case ${request.params.id}`);
-    await recordAccess(request.server.database.db, request.actor, [request.params.id], asOf ? 'case-as-of' : 'case', request.id);
+    // A HEAD answer carries no body: nothing was read out, nothing to record.
+    if (request.method !== 'HEAD') await recordAccess(request.server.database.db, request.actor, [request.params.id], asOf ? 'case-as-of' : 'case', request.id);
     return reply.header('etag', `"${events.length}"`).send(caseBody(request.params.id, events));
   });
 
@@ -46,7 +47,8 @@ export async function caseRoutes(app: FastifyInstance) {
   }, async (request) => {
     const events = await readCaseEvents(request.server.database.db, request.server.personalDataKey, request.params.id);
     if (events.length === 0) throw new Problem('not_found', `No case ${request.params.id}`);
-    await recordAccess(request.server.database.db, request.actor, [request.params.id], 'case-events', request.id);
+    // A HEAD answer carries no body: nothing was read out, nothing to record.
+    if (request.method !== 'HEAD') await recordAccess(request.server.database.db, request.actor, [request.params.id], 'case-events', request.id);
     return { items: events.map(toEventBody) };
   });
 }

@@ -71,7 +71,7 @@ export async function commandRoutes(app: FastifyInstance) {
         caseId,
         actor: request.actor,
         creates: false,
-        expectedVersion: parseIfMatch(request.headers['if-match']),
+        expectedVersions: parseIfMatch(request.headers['if-match']),
         command: (now) => ({ type: action.type, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,
         correlationId: request.id,
         idempotency: claim(request, request.headers['idempotency-key']),
@@ -96,10 +96,20 @@ function claim(request: FastifyRequest, key: string | undefined) {
   return { principal: `${actor.party}:${actor.id}`, key, requestHash: requestHash(request.method, request.url.split('?')[0]!, request.body) };
 }
 
-/** `"3"`, `W/"3"` or `3` → 3; `*` → any version; anything else can match no version → 412. */
-export function parseIfMatch(header: string | undefined): number | undefined {
+/**
+ * If-Match as RFC 9110 §13.1.1 says: `*` matches any current case (undefined: no condition);
+ * otherwise a list of entity tags, compared strongly, so a weak tag (`W/"3"`) never matches,
+ * and the condition holds if any member matches the case's version. Returns the versions that
+ * match; an empty list (nothing in the header can match) answers 412 once the case is found,
+ * since a precondition is evaluated only where the request would otherwise succeed. A bare
+ * `3` is taken as `"3"`, as earlier versions of this service documented.
+ */
+export function parseIfMatch(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!match) throw new Problem('precondition_failed', `If-Match ${JSON.stringify(header)} names no version of this case`);
-  return Number(match[1]);
+  const versions: number[] = [];
+  for (const member of header.split(',')) {
+    const tag = /^\s*(W\/)?("?)(\d{1,9})\2\s*$/.exec(member);
+    if (tag && !tag[1]) versions.push(Number(tag[3]));
+  }
+  return versions;
 }

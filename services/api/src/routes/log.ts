@@ -44,7 +44,8 @@ export async function logRoutes(app: FastifyInstance) {
       from = found;
     }
     const { events, last } = await readAll(db, from, limit);
-    await recordAccess(db, request.actor, events.map((e) => e.streamId), 'global-log', request.id);
+    // A HEAD answer carries no body: nothing was read out, nothing to record.
+    if (request.method !== 'HEAD') await recordAccess(db, request.actor, events.map((e) => e.streamId), 'global-log', request.id);
     const opened = await openEvents(db, request.server.personalDataKey, events);
     return { items: opened.map(toEventBody), nextAfter: cursorOf(last) };
   });

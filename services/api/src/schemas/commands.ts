@@ -1,6 +1,6 @@
 import { caseKinds, documentTypes, nameScripts, offenceCategories, refusalGrounds, sexes } from '@cco/domain';
 import { z } from 'zod';
-import { countryCode, isoDate, isoDateTime, text } from './common';
+import { birthDate, countryCode, isoDate, isoDateTime, text } from './common';
 
 // Shapes only. Whether a shape is acceptable under the treaties (a warrant present, dual
 // criminality, a refusal's reason...) is the deciders' call, answered with 422, so such
@@ -11,7 +11,7 @@ const occurredAt = isoDateTime.optional().describe('Business time (ISO 8601); de
 export const subjectSchema = z.strictObject({
   names: z.array(z.strictObject({ script: z.enum(nameScripts), value: text(200) })).min(1).max(10),
   nationality: countryCode,
-  dateOfBirth: isoDate.optional(),
+  dateOfBirth: birthDate.optional(),
   documents: z
     .array(z.strictObject({ type: z.enum(documentTypes), number: text(50), issuingCountry: countryCode }))
     .max(10)

@@ -14,23 +14,35 @@ export const text = (max = 500, min = 1) =>
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), 'must not contain control characters');
 
 export const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code, e.g. CN, KH');
-export const isoDate = z.iso.date();
 /**
- * With an offset, a valid-looking time can fall outside what PostgreSQL stores (year 0 from
- * 0001-01-01T00:00:00+14:00, year 10000 from 9999-12-31T23:59:59-14:00): the instant itself must
- * lie within years 1 to 9999 UTC.
+ * Every date and time a client sends lies in a range that makes sense for this office, so that
+ * none can reach PostgreSQL's limits (year 0, year 10000, a window's end beyond `timestamptz`
+ * arithmetic): 400 outside it. The domain judges what is plausible within it (422).
  */
-const earliest = Date.parse('0001-01-01T00:00:00Z');
-const latest = Date.parse('9999-12-31T23:59:59.999Z');
+export const dateRange = { earliest: '1990-01-01', latest: '2100-12-31' } as const;
+const dayWithin = (earliest: string, latest: string) =>
+  z.iso.date().refine((day) => day >= earliest && day <= latest, `must lie between ${earliest} and ${latest}`);
+
+/** A business date: statistics windows, warrants, diplomatic notes. */
+export const isoDate = dayWithin(dateRange.earliest, dateRange.latest);
+/** People are older than the office: a date of birth may go back to 1900. */
+export const birthDate = dayWithin('1900-01-01', dateRange.latest);
+
+/** An instant with an offset; the instant itself (in UTC) must lie within the range. */
+const earliest = Date.parse(`${dateRange.earliest}T00:00:00Z`);
+const latest = Date.parse(`${dateRange.latest}T23:59:59.999Z`);
 export const isoDateTime = z.iso
   .datetime({ offset: true })
-  .refine((s) => Date.parse(s) >= earliest && Date.parse(s) <= latest, 'must lie between 0001-01-01 and 9999-12-31 UTC');
+  .refine((s) => Date.parse(s) >= earliest && Date.parse(s) <= latest, `must lie between ${dateRange.earliest} and ${dateRange.latest} UTC`);
 
 /** PostgreSQL's int8 maximum: a larger decimal in a query is a 400, not a database error. */
 export const int8Max = 9223372036854775807n;
-export const withinInt8 = (decimal: string) => BigInt(decimal) <= int8Max;
+/** Runs beside the format check, not after it (zod reports both): anything not decimal is left to that check. */
+export const withinInt8 = (decimal: string) => !/^\d+$/.test(decimal) || BigInt(decimal) <= int8Max;
 
-export const caseIdParams = z.strictObject({ id: z.uuid() });
+/** A case id; UUIDs are case-insensitive (RFC 9562), stored lowercase. */
+export const caseId = z.uuid().transform((id) => id.toLowerCase());
+export const caseIdParams = z.strictObject({ id: caseId });
 
 export const problemSchema = z
   .object({

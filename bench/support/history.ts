@@ -71,7 +71,7 @@ export function* caseHistories(options: HistoryOptions): Generator<CaseHistory[]
         type,
         occurredAt: new Date(at),
         data,
-        metadata: { actor: `${by.toLowerCase()}-officer-${int(1, 40)}`, party: by, roles: ['officer'], correlationId: randomUUID(), causationId },
+        metadata: { actor: `${by.toLowerCase()}-officer-${int(1, 40)}`, party: by, roles: [type === 'RequestRefused' ? 'supervisor' : 'officer'], correlationId: randomUUID(), causationId },
       });
       causationId = id;
       return true;

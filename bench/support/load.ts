@@ -27,7 +27,7 @@ export async function loadHistory(db: Kysely<any>, options: HistoryOptions & { o
   for (const batch of caseHistories(options)) {
     await inFlight;
     inFlight = importCaseHistories(db, benchKek, batch).then((result) => {
-      if (!result.ok) throw new Error(`import refused: ${JSON.stringify(result.errors.slice(0, 3))}`);
+      if (!result.ok) throw new Error(`import refused: ${JSON.stringify(result)}`);
       events += result.events;
       cases += result.streams;
       if ((result as { chained?: boolean }).chained) chained += result.events;

@@ -1,6 +1,7 @@
-import { caseEventTypes } from '@cco/domain';
+import { caseEventTypes, checkHistory, fold, roles as knownRoles, type Actor, type CaseEvent, type DomainError, type Party, type Role } from '@cco/domain';
 import { importEvents, type Executor, type ExpectedVersion, type ImportResult, type NewEvent } from '@cco/event-store';
 import { sql } from 'kysely';
+import { readCaseEvents } from './readCaseEvents';
 import { sealForStorage } from './storedForm';
 import { createSubjectKeys } from './subjectKeys';
 
@@ -14,6 +15,42 @@ export interface CaseHistory {
 
 const knownTypes = new Set<string>(caseEventTypes);
 
+/** A case whose history the deciders would not have produced: nothing of the import is stored. */
+export interface ImportRejection {
+  caseId: string;
+  /** The first offending event, counted from 0 in the history given. */
+  index: number;
+  error: DomainError;
+}
+
+export type CaseImportResult = ImportResult | { ok: false; rejected: ImportRejection };
+
+/** Who caused an imported event, from its metadata; an absent `roles` means an officer. */
+function actorOf(metadata: NewEvent['metadata']): Actor {
+  const given = Array.isArray(metadata.roles) ? (metadata.roles as Role[]) : ['officer' as const];
+  // A party other than KH or CN is passed as it is: no party rule lets it act.
+  return { id: metadata.actor, party: metadata.party as Party, roles: given.filter((r) => knownRoles.includes(r)) };
+}
+
+/**
+ * Replays every history through the deciders (an existing case from its stored events), with
+ * `now` as the time of recording: the first case that breaks a rule, or undefined. The same
+ * rules as live commands: who may act, order, chronology, warrant, dual criminality, dates.
+ */
+export async function checkCaseHistories(db: Executor<any>, kek: Buffer, histories: readonly CaseHistory[], now: Date): Promise<ImportRejection | undefined> {
+  for (const h of histories) {
+    const fresh = (h.expectedVersion ?? 'no_stream') === 'no_stream';
+    const stored = fresh ? [] : await readCaseEvents(db, kek, h.caseId);
+    // Not where the history expects it: the store refuses it for that, as it does any append.
+    if (!fresh && stored.length !== h.expectedVersion) continue;
+    const state = fold(stored.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data }) as CaseEvent));
+    const attributed = h.events.map((e) => ({ event: { type: e.type, occurredAt: e.occurredAt, data: e.data } as CaseEvent, actor: actorOf(e.metadata) }));
+    const checked = checkHistory(attributed, now, h.caseId, state);
+    if (!checked.ok) return { caseId: h.caseId, index: checked.index, error: checked.error };
+  }
+  return undefined;
+}
+
 /**
  * Back-fills case histories in ONE transaction, stored exactly as commands store them: each
  * new case gets its subject's data key (wrapped by `kek`) in the same transaction as its
@@ -22,7 +59,12 @@ const knownTypes = new Set<string>(caseEventTypes);
  * versions, commit-safe order, immutability; the chainer links them afterwards). All or nothing:
  * a case not at its expected version leaves no key and no event behind.
  */
-export async function importCaseHistories(db: Executor<any>, kek: Buffer, histories: readonly CaseHistory[]): Promise<ImportResult> {
+export async function importCaseHistories(
+  db: Executor<any>,
+  kek: Buffer,
+  histories: readonly CaseHistory[],
+  options: { now?: Date } = {},
+): Promise<CaseImportResult> {
   for (const h of histories) {
     const filings = h.events.filter((e) => e.type === 'RequestFiled').length;
     const unknown = h.events.find((e) => !knownTypes.has(e.type));
@@ -32,7 +74,9 @@ export async function importCaseHistories(db: Executor<any>, kek: Buffer, histor
       throw new Error(`case ${h.caseId}: a new case starts with its one RequestFiled, and only a new case has one`);
     }
   }
-  const run = async (trx: Executor<any>): Promise<ImportResult> => {
+  const run = async (trx: Executor<any>): Promise<CaseImportResult> => {
+    const rejected = await checkCaseHistories(trx, kek, histories, options.now ?? new Date());
+    if (rejected) return { ok: false, rejected };
     // The keys first, in the same transaction: a case never exists without its subject's key.
     const fresh = histories.filter((h) => (h.expectedVersion ?? 'no_stream') === 'no_stream');
     const keys = await createSubjectKeys(trx, kek, fresh.map((h) => h.caseId));
@@ -72,7 +116,7 @@ export async function importCaseHistories(db: Executor<any>, kek: Buffer, histor
 }
 
 class Refused extends Error {
-  constructor(readonly result: ImportResult) {
+  constructor(readonly result: CaseImportResult) {
     super('refused');
   }
 }

@@ -15,13 +15,13 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const metadata = () => ({ actor: 'kh-officer-1', party: 'KH', roles: ['officer'], correlationId: randomUUID(), causationId: null });
+const metadata = (party = 'KH') => ({ actor: `${party.toLowerCase()}-officer-1`, party, roles: ['officer'], correlationId: randomUUID(), causationId: null });
 const subject = { names: [{ script: 'Latn', value: 'CHEN Back-filled' }], nationality: 'CN', dateOfBirth: '1988-02-03', documents: [{ type: 'passport', number: 'E98765432', issuingCountry: 'CN' }] };
 const filed = (kind = 'deportation'): NewEvent => ({
   type: 'RequestFiled',
   occurredAt: new Date('2016-05-02T03:00:00.000Z'),
   data: { kind, requestingParty: 'CN', requestedParty: 'KH', subject, offences: [{ category: 'telecom_fraud' }], warrant: { reference: 'W-1', issuedBy: 'Guangzhou PSB', issuedOn: '2016-01-01' } },
-  metadata: metadata(),
+  metadata: metadata('CN'),
 });
 const verified: NewEvent = { type: 'IdentityVerified', occurredAt: new Date('2016-06-01T00:00:00.000Z'), data: { nationalityConfirmed: true, confirmedNationality: 'CN' }, metadata: metadata() };
 

@@ -67,3 +67,6 @@ export type { CaseCommand, CaseState, FilingData } from './case';
 
 export { caseView, isVerificationOverdue } from './view';
 export type { CaseView } from './view';
+
+export { checkHistory, commandFor } from './history';
+export type { AttributedEvent, HistoryCheck } from './history';

@@ -23,7 +23,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const metadata = { actor: 'kh-archive', party: 'KH', roles: ['officer'], correlationId: 'archive-2017', causationId: null };
+const cnOfficer = { actor: 'cn-archive', party: 'CN', roles: ['officer'], correlationId: 'archive-2017', causationId: null };
+const khOfficer = { actor: 'kh-archive', party: 'KH' }; // roles, correlation and causation defaulted
 const line = (caseId: string) =>
   JSON.stringify({
     caseId,
@@ -36,14 +37,14 @@ const line = (caseId: string) =>
           subject: { names: [{ script: 'Latn', value: 'WU Archive' }], nationality: 'CN', documents: [{ type: 'passport', number: 'E11112222', issuingCountry: 'CN' }] },
           offences: [{ category: 'online_gambling' }], warrant: { reference: 'W-9', issuedBy: 'Fuzhou PSB', issuedOn: '2017-01-09' },
         },
-        metadata,
+        metadata: cnOfficer,
       },
-      { type: 'IdentityVerified', occurredAt: '2017-03-20T02:00:00Z', data: { nationalityConfirmed: true, confirmedNationality: 'CN' }, metadata },
+      { type: 'IdentityVerified', occurredAt: '2017-03-20T02:00:00Z', data: { nationalityConfirmed: true, confirmedNationality: 'CN' }, metadata: khOfficer },
     ],
   });
 
-const importFile = (file: string) =>
-  run(process.execPath, ['--import', 'tsx', 'services/api/src/cli/import.ts', file, '--batch', '2'], {
+const importFile = (file: string, ...flags: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'services/api/src/cli/import.ts', file, '--batch', '2', ...flags], {
     env: { ...process.env, DATABASE_URL: t.url, PERSONAL_DATA_KEY: kek.toString('base64') },
   });
 
@@ -61,7 +62,63 @@ it('imports cases from NDJSON, sealed and chained; the same file again is refuse
   expect(JSON.stringify(rows[0]!.data)).not.toContain('WU Archive');
   expect(await verifyChain(t.db)).toMatchObject({ ok: true, checked: 6 });
 
-  await expect(importFile(file)).rejects.toMatchObject({ stderr: expect.stringMatching(/refused, nothing of it stored/) });
+  await expect(importFile(file)).rejects.toMatchObject({ stderr: expect.stringMatching(/refused: .*nothing of this batch was stored/) });
   const { count } = (await t.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow());
   expect(Number(count)).toBe(6);
+});
+
+const eventCount = async () => Number((await t.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow()).count);
+
+it('the defaults: roles officer, one correlation id per case, each event caused by the one before', async () => {
+  const id = randomUUID();
+  const file = join(dir, 'defaults.ndjson');
+  writeFileSync(file, `${line(id)}\n`);
+  await importFile(file);
+  const [filed, verified] = await readCaseEvents(t.db, kek, id);
+  expect(verified!.metadata).toMatchObject({ actor: 'kh-archive', party: 'KH', roles: ['officer'], causationId: filed!.id });
+  expect(typeof verified!.metadata.correlationId).toBe('string');
+});
+
+it('every case passes the treaty rules first: one bad case refuses the whole file, naming line, case, event and rule', async () => {
+  const good = [randomUUID(), randomUUID()];
+  const bad = randomUUID();
+  // The history that once went through: no warrant, a KH officer filing a CN request, then a
+  // completion by KH dated 2099.
+  const forged = JSON.parse(line(bad));
+  delete forged.events[0].data.warrant;
+  forged.events[0].metadata = { actor: 'kh-forger', party: 'KH' };
+  forged.events[1] = { type: 'DeportationCompleted', occurredAt: '2099-01-01T00:00:00Z', data: {}, metadata: { actor: 'kh-forger', party: 'KH' } };
+  const file = join(dir, 'forged.ndjson');
+  // The bad case is in the second batch: the first must not have been stored either.
+  writeFileSync(file, `${line(good[0]!)}\n${line(good[1]!)}\n${JSON.stringify(forged)}\n`);
+  const before = await eventCount();
+  await expect(importFile(file)).rejects.toMatchObject({ stderr: expect.stringMatching(new RegExp(`line 3: case ${bad}, event 0: requesting-party-only|line 3: case ${bad}, event 0: warrant-required`)) });
+  expect(await eventCount()).toBe(before);
+
+  // Each rule on its own, through the same path.
+  const rules: [string, (h: any) => void][] = [
+    ['warrant-required', (h) => delete h.events[0].data.warrant],
+    ['import-as-decided', (h) => (h.events[0].metadata = { actor: 'kh-forger', party: 'KH' })],
+    ['occurred-in-future', (h) => (h.events[1].occurredAt = '2099-01-01T00:00:00Z')],
+    ['chronology', (h) => (h.events[1].occurredAt = '2017-02-01T00:00:00Z')],
+    ['requested-party-only', (h) => (h.events[1].metadata = { actor: 'cn-officer', party: 'CN' })],
+    ['lifecycle', (h) => (h.events[1] = { type: 'DeportationCompleted', occurredAt: '2017-04-01T00:00:00Z', data: {}, metadata: { actor: 'cn', party: 'CN' } })],
+    ['unknown-country', (h) => (h.events[0].data.subject.nationality = 'ZZ')],
+  ];
+  for (const [rule, spoil] of rules) {
+    const history = JSON.parse(line(randomUUID()));
+    spoil(history);
+    writeFileSync(file, `${JSON.stringify(history)}\n`);
+    await expect(importFile(file), rule).rejects.toMatchObject({ stderr: expect.stringContaining(`: ${rule}: `) });
+  }
+  expect(await eventCount()).toBe(before);
+});
+
+it('--dry-run checks the whole file and writes nothing', async () => {
+  const file = join(dir, 'dry.ndjson');
+  writeFileSync(file, `${line(randomUUID())}\n${line(randomUUID())}\n`);
+  const before = await eventCount();
+  const { stdout } = await importFile(file, '--dry-run');
+  expect(stdout).toMatch(/dry run: 2 cases .* pass the treaty rules; nothing was written/);
+  expect(await eventCount()).toBe(before);
 });

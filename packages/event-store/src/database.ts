@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './lockDataDir';
 import { SerializedPGliteDialect } from './pgliteDialect';
 
 /** The channel on which every append notifies readers (see the events migration). */
@@ -95,11 +96,14 @@ function prepareStatements(client: pg.PoolClient) {
 async function openPGlite<T>(dataDir: string | undefined): Promise<Database<T>> {
   // Loaded only when used: PGlite's module alone adds some 40 MB to a service on PostgreSQL.
   const { PGlite, types: pgliteTypes } = await import('@electric-sql/pglite');
-  const pglite = await PGlite.create({
+  // One process at a time: a second opener would corrupt the first one's view of the files.
+  const release = dataDir ? lockDataDir(dataDir) : () => undefined;
+  process.once('exit', release);
+  const pglite = await createPGlite(() => PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     // Same mapping as pg: int8 as string, so the code above it cannot tell the two apart.
     parsers: { [pgliteTypes.INT8]: (value: string) => value },
-  });
+  }), release);
   const db = new Kysely<T>({ dialect: new SerializedPGliteDialect(pglite) });
   return {
     db,
@@ -108,6 +112,18 @@ async function openPGlite<T>(dataDir: string | undefined): Promise<Database<T>> 
       const unlisten = await pglite.listen(channel, () => onNotify());
       return unlisten;
     },
-    close: () => db.destroy(),
+    async close() {
+      await db.destroy();
+      release();
+    },
   };
+}
+
+async function createPGlite<P>(create: () => Promise<P>, release: () => void): Promise<P> {
+  try {
+    return await create();
+  } catch (error) {
+    release();
+    throw error;
+  }
 }

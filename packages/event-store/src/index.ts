@@ -5,6 +5,7 @@ export { readCheckpoint, saveCheckpoint, tryLockForTransaction } from './checkpo
 export { measureLag, type Lag } from './measureLag';
 export { announceAppends, type AnnounceOptions, type Announcer } from './announceAppends';
 export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from './database';
+export { DataDirInUse } from './lockDataDir';
 export { chainedContent, genesisHash, hashEvent } from './hashEvent';
 export { migrateToLatest } from './migrate';
 export { commitSafeBound } from './commitSafeBound';

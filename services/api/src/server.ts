@@ -1,16 +1,23 @@
 import { openDatabase } from '@cco/event-store';
 import closeWithGrace from 'close-with-grace';
+import { ZodError } from 'zod';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import type { ApiTables } from './tables';
 
 // `npm start`: the whole service on PORT. Without DATABASE_URL it runs on embedded PGlite in
 // DATA_DIR, so a newcomer needs nothing installed.
-const config = loadConfig();
+const config = (() => {
+  try {
+    return loadConfig();
+  } catch (error) {
+    return refuseToStart(error);
+  }
+})();
 // A connection that fails outside a query (idle in the pool, or the LISTEN one: the database
 // restarted) is replaced on demand; say so in the log rather than let it pass unseen.
 let onPoolError = (error: Error) => console.warn('a database connection failed outside a query:', error.message);
-const database = await openDatabase<ApiTables>({ url: config.databaseUrl, dataDir: config.dataDir, onPoolError: (error) => onPoolError(error) });
+const database = await openDatabase<ApiTables>({ url: config.databaseUrl, dataDir: config.dataDir, onPoolError: (error) => onPoolError(error) }).catch(refuseToStart);
 const app = await buildApp({ database, auth: config.jwt, personalDataKey: config.personalDataKey.key, kafka: config.kafka, logLevel: config.logLevel });
 onPoolError = (error) => app.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'a database connection failed outside a query; it is replaced on demand');
 
@@ -25,3 +32,10 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info({ engine: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'cooperation office API ready');
+
+/** A start-up that cannot go on (bad settings, DATA_DIR held by another process): one line on stderr, no stack. */
+function refuseToStart(error: unknown): never {
+  const issues = error instanceof ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
+  console.error(`cannot start: ${issues}`);
+  process.exit(1);
+}

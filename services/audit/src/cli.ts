@@ -37,7 +37,7 @@ function fail(message: string): never {
 const command = positionals[0];
 if (!['verify', 'export', 'replay', 'stats'].includes(command ?? '')) fail(`unknown command ${command ?? '(none)'}`);
 
-const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
+const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' }).catch(refuse);
 let exitCode = 0;
 try {
   switch (command) {
@@ -80,3 +80,9 @@ try {
   await database.close();
 }
 process.exit(exitCode);
+
+/** A database that cannot be opened (DATA_DIR held by the running service, say): one line, no stack. */
+function refuse(error: Error): never {
+  console.error(error.message);
+  process.exit(1);
+}

@@ -22,7 +22,7 @@ if (command === 'rebuild' && !projection) {
   process.exit(2);
 }
 
-const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
+const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' }).catch(refuse);
 await migrateToLatest(database.db, migrations);
 
 async function status() {
@@ -66,3 +66,9 @@ try {
   await database.close();
 }
 process.exit(exitCode);
+
+/** A database that cannot be opened (DATA_DIR held by the running service, say): one line, no stack. */
+function refuse(error: Error): never {
+  console.error(error.message);
+  process.exit(1);
+}

@@ -105,7 +105,7 @@ function refusal(result: Exclude<CaseImportResult, { ok: true }>, lines: number[
   return `${result.errors.length} case(s) not at their expected version, e.g. ${first.streamId} (expected ${first.expected}, is at ${first.actual ?? 'none'}); nothing of this batch was stored`;
 }
 
-const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
+const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' }).catch(refuse);
 let code = 0;
 try {
   await migrateToLatest(database.db, migrations);
@@ -145,3 +145,9 @@ try {
   await database.close();
 }
 process.exit(code);
+
+/** A database that cannot be opened (DATA_DIR held by the running service, say): one line, no stack. */
+function refuse(error: Error): never {
+  console.error(error.message);
+  process.exit(1);
+}

@@ -15,6 +15,7 @@ const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   'append-http': () => import('./append-http'),
   'append-store': () => import('./append-store'),
   import: () => import('./import'),
+  memory: () => import('./memory'),
   rebuild: () => import('./rebuild'),
   relay: () => import('./relay'),
   stats: () => import('./stats'),

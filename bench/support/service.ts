@@ -37,11 +37,12 @@ export interface Service {
  * What `npm start` runs (`npm run build`, then services/api/dist/server.mjs under node) as
  * its own process, in production mode with its own secrets, logs to a file. `env` goes on top.
  */
-export async function startService(env: Record<string, string>, options: { nodeArgs?: string[]; logFile: string }): Promise<Service> {
+export async function startService(env: Record<string, string>, options: { nodeArgs?: string[]; logFile: string; unset?: string[] }): Promise<Service> {
   const port = await freePort();
   const secret = randomBytes(24).toString('base64url');
   const issuer = 'cco-bench';
   const { KAFKA_BROKERS: _k, ...inherited } = process.env;
+  for (const name of options.unset ?? []) delete inherited[name];
   const log = openSync(options.logFile, 'w');
   execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
   const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', 'services/api/dist/server.mjs'], {

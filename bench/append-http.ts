@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,7 +156,7 @@ const bench: Benchmark = {
 };
 export default bench;
 
-async function waitForChain(db: import('kysely').Kysely<any>, timeoutMs: number) {
+async function waitForChain(db: Kysely<any>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const { rows } = await sql<{ behind: string }>`select (select count(*) from events) - (select count(*) from event_chain) as behind`.execute(db);

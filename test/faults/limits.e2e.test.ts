@@ -21,7 +21,10 @@ beforeAll(async () => {
   try {
     t = await startTestApp();
   } finally {
-    for (const [k, v] of Object.entries(saved)) v === undefined ? delete process.env[k] : (process.env[k] = v);
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
   client = new RawClient(t.url);
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { buildApp } from '../../api/src/app';
-import { capturedLog, testSettings } from '../../../packages/publishing/test/support/relayTestKit';
+import { capturedLog, testSettings } from '@cco/publishing/testing';
 import { deportationFiling, handover, verification } from '../../../test/support/fixtures';
 import { FAST_CONSUMER, uniqueGroupId } from '../../../test/support/kafka/kafkaTestKit';
 import { testAuth, testPersonalDataKey } from '../../../test/support/testApp';

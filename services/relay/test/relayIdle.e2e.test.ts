@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { logStart, readCheckpoint } from '@cco/event-store';
 import { relayName } from '@cco/publishing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appendConcurrently } from '../../../packages/publishing/test/support/relayTestKit';
+import { appendConcurrently } from '@cco/publishing/testing';
 import { sleep } from '../../../test/support/kafka/kafkaTestKit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 
@@ -27,7 +27,10 @@ it('npm start without KAFKA_BROKERS: the relay idles, says so in one line, and t
       createInterface({ input: server.stdout }).on('line', (line) => {
         lines.push(line);
         const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-        if (listening) (clearTimeout(timer), resolve(listening[1]!));
+        if (listening) {
+          clearTimeout(timer);
+          resolve(listening[1]!);
+        }
       });
     });
     await appendConcurrently(t.db, 3, 4);

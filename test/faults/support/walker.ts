@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { deportationFiling, handover, verification } from '../../support/fixtures';
 import { etagVersion, type RawClient, type RawRequest } from './http';
-import { uniqueSubject } from './personalData';
+import { type uniqueSubject } from './personalData';
 
 // Cases walked filed → identity verified → handed over → completed by the right parties, every
 // command with its own Idempotency-Key, every answer recorded: what the fault tests put under

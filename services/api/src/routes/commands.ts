@@ -1,11 +1,10 @@
 import type { Actor, CaseCommand } from '@cco/domain';
 import type { RecordedEvent } from '@cco/event-store';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { executeCommand } from '../commands/executeCommand';
-import { Problem } from '../errors';
 import { requestHash, type Answer } from '../idempotency/idempotency';
 import { requireRoles } from '../plugins/auth';
 import { caseBody, caseSchema } from '../schemas/case';
@@ -86,7 +85,7 @@ function answerWith(status: number, caseId: string, events: RecordedEvent[], hea
   return { status, body: caseBody(caseId, events), headers: { etag: `"${events.length}"`, ...headers } };
 }
 
-function send(reply: import('fastify').FastifyReply, answer: Answer) {
+function send(reply: FastifyReply, answer: Answer) {
   return reply.code(answer.status).headers(answer.headers).send(answer.body);
 }
 

@@ -1,0 +1,55 @@
+// ESLint (flat config) with typescript-eslint, and the import rules the layout promises:
+// services → packages, never the other way; the domain imports nothing but itself; nobody
+// reaches into another workspace's test/ or src/ by a relative path; no import cycles.
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+const otherWorkspaceByPath = {
+  group: ['**/packages/*/src/**', '**/packages/*/test/**', '**/services/*/src/**', '**/services/*/test/**'],
+  message: 'Import another workspace by its package name (@cco/...), not by a relative path into its folders.',
+};
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.tools/**', 'coverage/**', 'test/support/kafka/build/**', 'openapi/**'] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { 'import-x': importX },
+    languageOptions: { parserOptions: { projectService: false } },
+    settings: { 'import-x/resolver': { typescript: true, node: true } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['packages/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\.{1,2}/|vitest$)', message: 'The domain imports nothing outside itself (no infrastructure, no other workspace).' }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/**/*.ts'],
+    ignores: ['packages/domain/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@cco/api', '@cco/audit', '@cco/relay', '@cco/projections-service', '@cco/simulator', '@cco/analytics-consumer', '@cco/witness', '**/services/**'], message: 'Packages never import services.' },
+            otherWorkspaceByPath,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['services/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [otherWorkspaceByPath] }] },
+  },
+);

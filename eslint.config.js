@@ -1,6 +1,7 @@
 // ESLint (flat config) with typescript-eslint, and the import rules the layout promises:
 // services → packages, never the other way; the domain imports nothing but itself; nobody
 // reaches into another workspace's test/ or src/ by a relative path; no import cycles.
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
@@ -12,10 +13,9 @@ const otherWorkspaceByPath = {
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.tools/**', 'coverage/**', 'test/support/kafka/build/**', 'openapi/**'] },
   ...tseslint.configs.recommended,
+  importX.flatConfigs.typescript,
   {
-    plugins: { 'import-x': importX },
-    languageOptions: { parserOptions: { projectService: false } },
-    settings: { 'import-x/resolver': { typescript: true, node: true } },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true })] },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { verifyChain } from '@cco/event-store';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import type { Benchmark } from './run';
+import type { Benchmark } from './support/benchmark';
 import { printCallers, printCpuProfile } from './support/cpuprofile';
 import { createBenchDatabase } from './support/database';
 import { signToken } from './support/jwt';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendToStream, type NewEvent } from '@cco/event-store';
 import { sql, type Kysely } from 'kysely';
-import type { Benchmark } from './run';
+import type { Benchmark } from './support/benchmark';
 import { createBenchDatabase } from './support/database';
 import { oneRowInsert, pgbench } from './support/pgbench';
 import { sampleWaits } from './support/waits';

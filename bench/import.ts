@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { sealForStorage } from '@cco/case-records';
 import { verifyChain } from '@cco/event-store';
 import { sql } from 'kysely';
-import type { Benchmark } from './run';
+import type { Benchmark } from './support/benchmark';
 import { createBenchDatabase } from './support/database';
 import { caseHistories } from './support/history';
 import { chainAll, endProgress, loadHistory, progress } from './support/load';

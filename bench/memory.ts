@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Benchmark } from './run';
+import type { Benchmark } from './support/benchmark';
 import { createBenchDatabase } from './support/database';
 import { figure, title } from './support/report';
 import { startService, type Service } from './support/service';

@@ -1,6 +1,6 @@
 import { readAll, type LogPosition } from '@cco/event-store';
 import { findProjection, projectBatch, rebuildProjection } from '@cco/projections';
-import type { Benchmark } from './run';
+import type { Benchmark } from './support/benchmark';
 import { createBenchDatabase } from './support/database';
 import { endProgress, loadHistory, progress } from './support/load';
 import { profiled } from './support/profiled';

@@ -4,7 +4,7 @@ import { announceAppends, appendToStream, readAll, upcast, type LogPosition } fr
 import { createKafka, relayBatch, startRelay, toAnalyticsMessage, toEventMessage, type KafkaSettings } from '@cco/publishing';
 import { sql } from 'kysely';
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
-import type { Benchmark } from './run';
+import type { Benchmark } from './support/benchmark';
 import { startMockCluster } from '../test/support/kafka/mockCluster';
 import { createBenchDatabase, type BenchDatabase } from './support/database';
 import { endProgress, loadHistory, progress } from './support/load';

@@ -5,11 +5,7 @@ import { printMachine } from './support/machine';
 // `npm run bench -- <name> [--flag value ...]`: one benchmark, its figures, the machine and its
 // baseline measured in the same run. See bench/README.md.
 
-export interface Benchmark {
-  summary: string;
-  defaults: Record<string, number | string | boolean>;
-  run(flags: Record<string, number | string | boolean>): Promise<void>;
-}
+import type { Benchmark } from './support/benchmark';
 
 const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   'append-http': () => import('./append-http'),

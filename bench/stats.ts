@@ -10,7 +10,7 @@ import {
 } from '@cco/projections';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Benchmark } from './run';
+import type { Benchmark } from './support/benchmark';
 import { createBenchDatabase } from './support/database';
 import { endProgress, loadHistory, progress } from './support/load';
 import { figure, goal, line, now, percentile, seconds, title } from './support/report';

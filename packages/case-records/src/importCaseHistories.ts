@@ -2,6 +2,7 @@ import { caseEventTypes, checkHistory, fold, roles as knownRoles, type Actor, ty
 import { importEvents, type Executor, type ExpectedVersion, type ImportResult, type NewEvent } from '@cco/event-store';
 import { sql } from 'kysely';
 import { readCaseEvents } from './readCaseEvents';
+import { toDomainEvent } from './toDomainEvent';
 import { sealForStorage } from './storedForm';
 import { createSubjectKeys } from './subjectKeys';
 
@@ -43,7 +44,7 @@ export async function checkCaseHistories(db: Executor<any>, kek: Buffer, histori
     const stored = fresh ? [] : await readCaseEvents(db, kek, h.caseId);
     // Not where the history expects it: the store refuses it for that, as it does any append.
     if (!fresh && stored.length !== h.expectedVersion) continue;
-    const state = fold(stored.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data }) as CaseEvent));
+    const state = fold(stored.map(toDomainEvent));
     const attributed = h.events.map((e) => ({ event: { type: e.type, occurredAt: e.occurredAt, data: e.data } as CaseEvent, actor: actorOf(e.metadata) }));
     const checked = checkHistory(attributed, now, h.caseId, state);
     if (!checked.ok) return { caseId: h.caseId, index: checked.index, error: checked.error };

@@ -38,7 +38,8 @@ export function rawDurations(raw: Raw, from: string, to: string) {
   const days = raw
     .of('SuspectHandedOver')
     .filter((e) => inWindow(e.occurred_at, from, to))
-    .map((e) => (e.occurred_at.getTime() - e.filing.occurred_at.getTime()) / 86_400_000)
+    // Whole days elapsed, as the statistics report them.
+    .map((e) => Math.floor((e.occurred_at.getTime() - e.filing.occurred_at.getTime()) / 86_400_000))
     .sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
   return { count: days.length, medianDays: days.length ? round(percentile(days, 0.5)) : null, p90Days: days.length ? round(percentile(days, 0.9)) : null };

@@ -6,7 +6,7 @@ import type { CaseKind, Party } from '@cco/domain';
  * by the log, so a count costs the same at a million events and at a billion.
  */
 export interface StatisticsDailyTable {
-  metric: 'completed' | 'refused' | 'verified';
+  metric: 'completed' | 'refused' | 'verified' | 'handover_days';
   kind: CaseKind;
   /** 'day': the cases of that day; 'month': of the whole month that `day` (its 1st) starts. */
   grain: 'day' | 'month';
@@ -14,7 +14,10 @@ export interface StatisticsDailyTable {
   day: string;
   requesting_party: Party;
   requested_party: Party;
-  /** completed: the principal offence ('other' for none); refused: the ground; verified: 'within' | 'late'. */
+  /**
+   * completed: the principal offence ('other' for none); refused: the ground; verified: 'within' |
+   * 'late'; handover_days: whole days from filing to handover (counted on the handover's day).
+   */
   key: string;
   count: number;
 }

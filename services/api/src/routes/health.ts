@@ -18,7 +18,7 @@ const healthSchema = z.object({
 
 export async function healthRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get('/health', {
-    schema: { tags: ['operations'], summary: '200 once the service can take requests', response: { 200: healthSchema, 503: healthSchema } },
+    schema: { operationId: 'getHealth', tags: ['operations'], security: [], summary: '200 once the service can take requests', response: { 200: healthSchema, 503: healthSchema } },
   }, async (request, reply) => {
     try {
       await sql`select 1`.execute(request.server.database.db);

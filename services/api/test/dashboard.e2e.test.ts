@@ -55,9 +55,11 @@ beforeAll(async () => {
   const handedOver = await ok(t.request('POST', '/v1/cases', { token: t.token('CN', 'officer'), body: { ...victimFiling, occurredAt: '2019-02-01T00:00:00Z' } }));
   await ok(t.request('POST', `/v1/cases/${handedOver.id}/identity-verification`, { token: t.token('KH', 'officer'), body: { ...verification, occurredAt: '2019-02-05T00:00:00Z' } }));
   await ok(t.request('POST', `/v1/cases/${handedOver.id}/handover`, { token: t.token('KH', 'officer'), body: { ...handover, namesNotifiedAt: '2019-02-10T00:00:00Z', occurredAt: '2019-02-12T00:00:00Z' } }));
-  await projectionsCaughtUp(t);
+  // Commit-safe reading waits for every older transaction in the cluster, and test files of
+  // other suites may hold one open for a while: a generous deadline, not an idle machine.
+  await projectionsCaughtUp(t, 150_000);
   browser = await launchBrowser(laptop);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -34,6 +34,14 @@ it('files with an idempotency key, acts with If-Match, and types the problem of 
 
   const read = await kh.GET('/v1/cases/{id}', { params: { path: { id } } });
   expect(read.data?.version).toBe(2);
+
+  // The rest of the README's walk-through: handover at the version just read, completion, events.
+  const handedOver = await kh.POST('/v1/cases/{id}/handover', { params: { path: { id }, header: commandHeaders({ version: versionOf(read.response) }) }, body: { place: 'Phnom Penh', receivingOfficers: ['escort'] } });
+  expect(handedOver.data?.status).toBe('handed_over');
+  const completed = await cn.POST('/v1/cases/{id}/completion', { params: { path: { id }, header: commandHeaders({ version: versionOf(handedOver.response) }) }, body: {} });
+  expect(completed.data?.status).toBe('completed');
+  const events = await cn.GET('/v1/cases/{id}/events', { params: { path: { id } } });
+  expect(events.data?.items.map((e) => e.type)).toEqual(['RequestFiled', 'IdentityVerified', 'SuspectHandedOver', 'DeportationCompleted']);
   const anonymous = await createCooperationClient({ baseUrl: t.url }).GET('/v1/statistics/deportations', { params: { query: { from: '2019-01-01', to: '2019-12-31' } } });
   expect(anonymous.response.status).toBe(401);
 });

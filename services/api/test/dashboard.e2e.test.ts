@@ -178,12 +178,14 @@ describe('GET /dashboard in Chromium', () => {
     await page.getByLabel('Year', { exact: true }).fill('2018');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/\?from=2018-01-01&to=2018-12-31$/);
-    await page.locator('#status', { hasText: 'Figures for 2018-01-01 to 2018-12-31' }).waitFor();
+    // Anchored: a text filter is a case-insensitive substring, and "Loading the figures for …"
+    // shows while the previous window's figures are still on the page.
+    await page.locator('#status', { hasText: /^Figures for 2018-01-01 to 2018-12-31/ }).waitFor();
     const in2018 = await api(`/v1/statistics/deportations?from=2018-01-01&to=2018-12-31`);
     expect(await page.locator('[data-value="deportations-total"]').textContent()).toBe(String(in2018.total));
 
     await page.reload();
-    await page.locator('#status', { hasText: 'Figures for 2018-01-01 to 2018-12-31' }).waitFor();
+    await page.locator('#status', { hasText: /^Figures for 2018-01-01 to 2018-12-31/ }).waitFor();
     expect(await page.getByLabel('Calendar year').isChecked()).toBe(true);
     expect(await page.locator('[data-value="deportations-total"]').textContent()).toBe('1');
 

@@ -4,6 +4,7 @@
 
 export { analyticsAllowList, analyticsEnvelope } from './analyticsAllowList';
 export { createKafka, type Log } from './createKafka';
+export { analyticsMessageSchema, eventAsReadSchema, messageHeadersSchema, messageKeySchema } from './messageSchemas';
 export { measureRelayLag, type RelayLag } from './measureRelayLag';
 export { pickAllowed } from './pickAllowed';
 export { provisionTopics } from './provisionTopics';

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '@cco/event-store';
 import type { Message } from 'kafkajs';
 import { analyticsAllowList, analyticsEnvelope } from './analyticsAllowList';
+import { analyticsMessageSchema } from './messageSchemas';
 import { pickAllowed } from './pickAllowed';
 import { toEventAsRead } from './toEventAsRead';
 import { eventIdHeader, eventTypeHeader } from './topics';
@@ -17,6 +18,9 @@ export function toAnalyticsMessage(event: RecordedEvent): Message | null {
     : undefined;
   if (!allowed) return null;
   const value = { data: {}, ...pickAllowed(toEventAsRead(event), [...analyticsEnvelope, ...allowed]) };
+  // The topic's schema (openapi/asyncapi.json): strict, so it fails closed on any field the
+  // allow-list does not name; the relay then stops rather than publish it.
+  analyticsMessageSchema.parse(value);
   return {
     key: event.streamId,
     value: JSON.stringify(value),

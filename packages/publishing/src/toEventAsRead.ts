@@ -1,19 +1,9 @@
 import type { RecordedEvent } from '@cco/event-store';
+import type { z } from 'zod';
+import type { eventAsReadSchema } from './messageSchemas';
 
 /** An event as read (CONTRACT.md): what the API returns and what cooperation.events.v1 carries. */
-export interface EventAsRead {
-  id: string;
-  streamId: string;
-  type: string;
-  version: number;
-  /** int8 as a decimal string. */
-  position: string;
-  schemaVersion: number;
-  occurredAt: string;
-  recordedAt: string;
-  data: Record<string, unknown>;
-  metadata: { actor: string; party: string; correlationId: string; causationId: string | null };
-}
+export type EventAsRead = z.output<typeof eventAsReadSchema>;
 
 /**
  * One mapping for the API and Kafka, so a consumer of the topic and a client of the API see the
@@ -32,6 +22,7 @@ export function toEventAsRead(event: RecordedEvent): EventAsRead {
     occurredAt: event.occurredAt.toISOString(),
     recordedAt: event.recordedAt.toISOString(),
     data: event.data as Record<string, unknown>,
-    metadata: { actor, party, correlationId, causationId },
+    // The store takes the party from a verified token, which names KH or CN and nothing else.
+    metadata: { actor, party: party as EventAsRead['metadata']['party'], correlationId, causationId },
   };
 }

@@ -1,3 +1,5 @@
+// The example consumer of cooperation.analytics.v1. The topic's keys, headers and payloads are
+// described in openapi/asyncapi.json (AsyncAPI 3.0, generated from packages/publishing's schemas).
 import type { Kysely } from 'kysely';
 import { createKafka, eventIdHeader, type KafkaSettings, type Log } from '@cco/publishing';
 import type { ConsumerConfig, KafkaConfig, KafkaMessage } from 'kafkajs';

@@ -7,6 +7,7 @@
 // npm workspaces hoist them.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { buildDashboard } from '../dashboard/build.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const outfile = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
@@ -32,3 +33,6 @@ await build({
     },
   ],
 });
+
+// The statistics page the service serves at GET /dashboard (browser code, its own bundle).
+await buildDashboard(fileURLToPath(new URL('../dist/dashboard', import.meta.url)));

@@ -19,6 +19,7 @@ import { auditRoutes } from './routes/audit';
 import { caseBoardRoutes } from './routes/caseBoard';
 import { caseRoutes } from './routes/cases';
 import { commandRoutes } from './routes/commands';
+import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
 import { projectionRoutes } from './routes/projections';
@@ -91,5 +92,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(statisticsRoutes);
   await app.register(victimVerificationRoutes);
   await app.register(projectionRoutes);
+  await app.register(dashboardRoutes);
   return app;
 }

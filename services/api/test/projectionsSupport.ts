@@ -32,8 +32,8 @@ export async function deportation(
 }
 
 /** Waits until every projection has applied the whole log, as /health reports it. */
-export async function projectionsCaughtUp(t: TestApp): Promise<void> {
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+export async function projectionsCaughtUp(t: TestApp, timeoutMs = 15_000): Promise<void> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
     const health = await t.request('GET', '/health');
     if (health.body.projections.every((p: { eventsBehind: number }) => p.eventsBehind === 0)) return;
   }

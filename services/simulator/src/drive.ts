@@ -1,5 +1,6 @@
+import { createCooperationClient, type CooperationClient } from '@cco/client';
 import type { Plan } from './plan';
-import type { PlannedCase } from './plannedCase';
+import type { PlannedCase, PlannedStep } from './plannedCase';
 import type { TokenFor } from './tokens';
 
 export interface DriveOptions {
@@ -26,14 +27,18 @@ export interface Progress {
 export async function drive(plan: Plan, options: DriveOptions): Promise<Progress> {
   const progress: Progress = { casesDone: 0, cases: plan.cases.length, requests: 0, at: plan.from };
   const keyPrefix = `sim:${plan.seed}:${plan.scale}:${plan.from}:${plan.to}`;
-  const send = async (path: string, token: string, body: unknown, key: string) => {
-    progress.requests += 1;
-    return post(`${options.url}${path}`, token, body, key);
-  };
+  // The generated client (packages/client): the simulator calls the API as the OpenAPI document describes it.
+  const client = createCooperationClient({ baseUrl: options.url });
   const driveCase = async (planned: PlannedCase, index: number) => {
-    const filed = await send('/v1/cases', options.tokenFor(planned.requestingParty, 'officer'), planned.filing, `${keyPrefix}:${index}:file`);
+    const filed = await post(progress, `${keyPrefix}:${index}:file`, (key) =>
+      client.POST('/v1/cases', {
+        params: { header: { 'idempotency-key': key } },
+        headers: bearer(options.tokenFor(planned.requestingParty, 'officer')),
+        body: planned.filing,
+      }),
+    );
     for (const [i, step] of planned.steps.entries()) {
-      await send(`/v1/cases/${filed.id}/${step.action}`, options.tokenFor(step.by, step.role), step.body, `${keyPrefix}:${index}:${i}`);
+      await post(progress, `${keyPrefix}:${index}:${i}`, (key) => commandOnCase(client, step.action, filed.id, key, options.tokenFor(step.by, step.role), step.body));
     }
   };
   let next = 0;
@@ -51,28 +56,50 @@ export async function drive(plan: Plan, options: DriveOptions): Promise<Progress
   return progress;
 }
 
-/** POSTs JSON; retries what may be transient (network, 429, 5xx) with the same key; a 4xx is a bug in the plan. */
-async function post(url: string, token: string, body: unknown, key: string): Promise<{ id: string }> {
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A command on an existing case, by its path (the steps of a plan name them). */
+function commandOnCase(client: CooperationClient, action: PlannedStep['action'], id: string, key: string, token: string, body: unknown) {
+  const init = { params: { path: { id }, header: { 'idempotency-key': key } }, headers: bearer(token), body: body as never };
+  switch (action) {
+    case 'identity-verification':
+      return client.POST('/v1/cases/{id}/identity-verification', init);
+    case 'handover':
+      return client.POST('/v1/cases/{id}/handover', init);
+    case 'completion':
+      return client.POST('/v1/cases/{id}/completion', init);
+    case 'refusal':
+      return client.POST('/v1/cases/{id}/refusal', init);
+    case 'withdrawal':
+      return client.POST('/v1/cases/{id}/withdrawal', init);
+  }
+}
+
+interface Answer {
+  data?: { id: string };
+  error?: { type?: string; detail?: string };
+  response: Response;
+}
+
+/** Sends a POST (the same key every attempt); retries what may be transient (network, 429, 5xx); a 4xx is a bug in the plan. */
+async function post(progress: Progress, key: string, call: (key: string) => Promise<Answer>): Promise<{ id: string }> {
+  progress.requests += 1;
   for (let attempt = 1; ; attempt++) {
     let status = 0;
-    let answer: any;
+    let answer: Answer | undefined;
     try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify(body),
-      });
-      status = response.status;
-      answer = await response.json().catch(() => undefined);
+      answer = await call(key);
+      status = answer.response.status;
     } catch (error) {
       if (attempt >= 6) throw error;
     }
-    if (status >= 200 && status < 300) return answer;
+    const path = answer ? new URL(answer.response.url).pathname : '';
+    if (answer?.data && status >= 200 && status < 300) return answer.data;
     if (status >= 400 && status < 500 && status !== 429) {
       // The problem document (never the body sent, which holds personal data).
-      throw new Error(`POST ${new URL(url).pathname} answered ${status} ${answer?.type ?? ''}: ${answer?.detail ?? ''}`);
+      throw new Error(`POST ${path} answered ${status} ${answer?.error?.type ?? ''}: ${answer?.error?.detail ?? ''}`);
     }
-    if (attempt >= 6) throw new Error(`POST ${new URL(url).pathname} kept failing (${status})`);
+    if (attempt >= 6) throw new Error(`POST ${path} kept failing (${status})`);
     await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
   }
 }

@@ -1,4 +1,8 @@
+import type { operations } from '@cco/client';
 import type { CaseKind, Party, Role } from '@cco/domain';
+
+/** A filing as the API takes it (POST /v1/cases), typed from the OpenAPI document. */
+export type Filing = operations['fileCase']['requestBody']['content']['application/json'] & { occurredAt: string };
 
 /** One step of a planned case, as the public API takes it. */
 export interface PlannedStep {
@@ -12,7 +16,7 @@ export interface PlannedStep {
 export interface PlannedCase {
   kind: CaseKind;
   requestingParty: Party;
-  filing: { occurredAt: string; kind: CaseKind } & Record<string, unknown>;
+  filing: Filing;
   steps: PlannedStep[];
 }
 

@@ -14,6 +14,7 @@ export async function auditRoutes(app: FastifyInstance) {
   routes.get('/v1/audit/integrity', {
     onRequest: auditors,
     schema: {
+      operationId: 'checkIntegrity',
       tags: ['audit'],
       summary: 'Re-derives the hash chain from the stored events (auditors)',
       description:
@@ -54,6 +55,7 @@ export async function auditRoutes(app: FastifyInstance) {
   routes.get('/v1/audit/chain-head', {
     onRequest: auditors,
     schema: {
+      operationId: 'getChainHead',
       tags: ['audit'],
       summary: 'The latest link of the hash chain, for each ministry to record outside this database (auditors)',
       description: 'Give it back later as `GET /v1/audit/integrity?witness=<seq>:<hash>`: a chain rewritten after it was recorded no longer contains it.',
@@ -71,6 +73,7 @@ export async function auditRoutes(app: FastifyInstance) {
   routes.get('/v1/audit/access-log', {
     onRequest: auditors,
     schema: {
+      operationId: 'listAccessLog',
       tags: ['audit'],
       summary: 'Who read which case’s personal data, and when (auditors; Art. 9 of the 2016 agreement)',
       querystring: z.strictObject({

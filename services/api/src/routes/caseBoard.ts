@@ -58,6 +58,7 @@ export async function caseBoardRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get('/v1/cases', {
     onRequest: requireRoles('officer', 'supervisor', 'auditor'),
     schema: {
+      operationId: 'listCases',
       tags: ['cases'],
       summary: 'The case board: cases newest filing first, filtered, in stable pages',
       description:

@@ -19,6 +19,7 @@ export async function caseRoutes(app: FastifyInstance) {
   routes.get('/v1/cases/:id', {
     onRequest: readers,
     schema: {
+      operationId: 'getCase',
       tags: ['cases'],
       summary: 'A case, folded from its events; ?asOf (auditors) gives it as recorded at that moment',
       params: caseIdParams,
@@ -39,6 +40,7 @@ export async function caseRoutes(app: FastifyInstance) {
   routes.get('/v1/cases/:id/events', {
     onRequest: readers,
     schema: {
+      operationId: 'listCaseEvents',
       tags: ['cases'],
       summary: 'A case’s events in stream order',
       params: caseIdParams,

@@ -16,13 +16,13 @@ const writers = requireRoles('officer', 'supervisor');
 
 /** The commands on an existing case: same shape, different body, command type and roles. */
 const actions = [
-  { path: 'identity-verification', type: 'VerifyIdentity', body: verificationBody, by: writers, summary: 'The requested party confirms nationality and identity (IdentityVerified)' },
-  { path: 'handover', type: 'HandOver', body: handoverBody, by: writers, summary: 'The requested party hands the person over (SuspectHandedOver)' },
-  { path: 'completion', type: 'Complete', body: completionBody, by: writers, summary: 'The requesting party confirms arrival (the kind’s Completed event)' },
-  { path: 'refusal', type: 'Refuse', body: refusalBody, by: writers, summary: 'A supervisor of the requested party refuses, with ground and reason (RequestRefused)' },
-  { path: 'withdrawal', type: 'Withdraw', body: withdrawalBody, by: writers, summary: 'The requesting party withdraws the request (RequestWithdrawn)' },
-  { path: 'erasure-request', type: 'RequestErasure', body: erasureRequestBody, by: writers, summary: 'Victims: a supervisor of the providing party asks to erase the subject’s personal data (ErasureRequested)' },
-  { path: 'erasure-confirmation', type: 'ConfirmErasure', body: erasureConfirmationBody, by: requireRoles('auditor'), summary: 'Victims: an auditor confirms the erasure; the subject’s key is destroyed (PersonalDataErased)' },
+  { path: 'identity-verification', operationId: 'verifyIdentity', type: 'VerifyIdentity', body: verificationBody, by: writers, summary: 'The requested party confirms nationality and identity (IdentityVerified)' },
+  { path: 'handover', operationId: 'handOverPerson', type: 'HandOver', body: handoverBody, by: writers, summary: 'The requested party hands the person over (SuspectHandedOver)' },
+  { path: 'completion', operationId: 'completeCase', type: 'Complete', body: completionBody, by: writers, summary: 'The requesting party confirms arrival (the kind’s Completed event)' },
+  { path: 'refusal', operationId: 'refuseCase', type: 'Refuse', body: refusalBody, by: writers, summary: 'A supervisor of the requested party refuses, with ground and reason (RequestRefused)' },
+  { path: 'withdrawal', operationId: 'withdrawCase', type: 'Withdraw', body: withdrawalBody, by: writers, summary: 'The requesting party withdraws the request (RequestWithdrawn)' },
+  { path: 'erasure-request', operationId: 'requestErasure', type: 'RequestErasure', body: erasureRequestBody, by: writers, summary: 'Victims: a supervisor of the providing party asks to erase the subject’s personal data (ErasureRequested)' },
+  { path: 'erasure-confirmation', operationId: 'confirmErasure', type: 'ConfirmErasure', body: erasureConfirmationBody, by: requireRoles('auditor'), summary: 'Victims: an auditor confirms the erasure; the subject’s key is destroyed (PersonalDataErased)' },
 ] as const;
 
 export async function commandRoutes(app: FastifyInstance) {
@@ -31,6 +31,7 @@ export async function commandRoutes(app: FastifyInstance) {
   routes.post('/v1/cases', {
     onRequest: writers,
     schema: {
+      operationId: 'fileCase',
       tags: ['commands'],
       summary: 'File a request (RequestFiled); the caller’s party becomes the requesting party',
       headers: z.looseObject({ 'idempotency-key': idempotencyKeyHeader }),
@@ -56,6 +57,7 @@ export async function commandRoutes(app: FastifyInstance) {
     routes.post(`/v1/cases/:id/${action.path}`, {
       onRequest: action.by,
       schema: {
+        operationId: action.operationId,
         tags: ['commands'],
         summary: action.summary,
         params: caseIdParams,

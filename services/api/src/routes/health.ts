@@ -42,7 +42,9 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
 
   app.withTypeProvider<ZodTypeProvider>().get('/health', {
     schema: {
+      operationId: 'getHealth',
       tags: ['operations'],
+      security: [],
       summary: '200 once the service can take requests (`degraded` included); 503 when the database is down',
       response: { 200: healthSchema, 503: healthSchema },
     },

@@ -16,6 +16,7 @@ export async function logRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().get('/v1/events', {
     onRequest: requireRoles('auditor'),
     schema: {
+      operationId: 'listEvents',
       tags: ['audit'],
       summary: 'The global log in commit-safe order (auditors)',
       description:

@@ -30,6 +30,7 @@ export async function projectionRoutes(app: FastifyInstance) {
   app.withTypeProvider<ZodTypeProvider>().post('/v1/projections/:name/rebuild', {
     onRequest: requireRoles('auditor'),
     schema: {
+      operationId: 'rebuildProjection',
       tags: ['audit'],
       summary: 'Rebuilds a read model from position zero aside, swaps it in, and says whether it equals the live one (auditors)',
       description:

@@ -33,6 +33,7 @@ export async function statisticsRoutes(app: FastifyInstance) {
   routes.get('/v1/statistics/deportations', {
     onRequest: statisticsReaders,
     schema: {
+      operationId: 'getDeportationStatistics',
       tags: ['statistics'],
       summary: 'Completed deportations, by the UTC date of the completion’s occurredAt, both ends inclusive',
       description: 'groupBy=offence groups by the principal (first listed) offence, so groups add up to the total.',
@@ -52,6 +53,7 @@ export async function statisticsRoutes(app: FastifyInstance) {
   routes.get('/v1/statistics/durations', {
     onRequest: statisticsReaders,
     schema: {
+      operationId: 'getDurationStatistics',
       tags: ['statistics'],
       summary: 'Days from filing to handover (median, 90th percentile) of the cases handed over in the window',
       querystring: z.strictObject({ ...windowQuery, kind: z.enum(caseKinds).optional() }),
@@ -76,6 +78,7 @@ export async function statisticsRoutes(app: FastifyInstance) {
   routes.get('/v1/statistics/refusals', {
     onRequest: statisticsReaders,
     schema: {
+      operationId: 'getRefusalStatistics',
       tags: ['statistics'],
       summary: 'Refusals by ground, by the UTC date of the refusal, both ends inclusive',
       querystring: z.strictObject({ ...windowQuery, kind: z.enum(caseKinds).optional(), requestedParty: z.enum(parties).optional().describe('The refusing party') }),

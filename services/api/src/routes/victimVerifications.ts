@@ -15,6 +15,7 @@ export async function victimVerificationRoutes(app: FastifyInstance) {
   routes.get('/v1/statistics/victim-verifications', {
     onRequest: statisticsReaders,
     schema: {
+      operationId: 'getVictimVerificationStatistics',
       tags: ['statistics'],
       summary: 'Victim verifications done in the window: within the 30 days, or late',
       querystring: z.strictObject({
@@ -43,6 +44,7 @@ export async function victimVerificationRoutes(app: FastifyInstance) {
   routes.get('/v1/statistics/victim-verifications/overdue', {
     onRequest: statisticsReaders,
     schema: {
+      operationId: 'listOverdueVictimVerifications',
       tags: ['statistics'],
       summary: 'Victim verifications the requested party has not done past their 30-day due date, as of now',
       description: 'Case ids and dates only (the oldest due first); count is all of them, items at most `limit`.',

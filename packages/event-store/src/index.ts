@@ -7,6 +7,8 @@ export { announceAppends, type AnnounceOptions, type Announcer } from './announc
 export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from './database';
 export { chainedContent, genesisHash, hashEvent } from './hashEvent';
 export { migrateToLatest } from './migrate';
+export { migrateAsOwner, migrateFor, type MigrateAsOwnerOptions, type OwnerMigration } from './migrateAsOwner';
+export { assertCannotRewriteHistory, grantServiceRole, rebuildSchemas, type GrantOutcome, type ServiceGrants } from './grantServiceRole';
 export { logPositionOf, readAll, type ReadAllResult } from './readAll';
 export { readStream, type ReadStreamOptions } from './readStream';
 export { eventColumns, toRecordedEvent, type EventRow } from './rows';

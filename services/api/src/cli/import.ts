@@ -2,8 +2,9 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { developmentKeyEncryptionKey, importCaseHistories, parseKeyEncryptionKey, type CaseHistory } from '@cco/case-records';
-import { announceAppends, chainEvents, migrateToLatest, openDatabase } from '@cco/event-store';
+import { announceAppends, chainEvents, migrateFor, openDatabase } from '@cco/event-store';
 import { z } from 'zod';
+import { projectionTables } from '@cco/projections';
 import { migrations } from '../../../../migrations/index';
 
 // `npm run import -- <file.ndjson> [--batch 2000]`: back-fills historical case events through
@@ -47,7 +48,8 @@ const line = z.object({
 const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' });
 let code = 0;
 try {
-  await migrateToLatest(database.db, migrations);
+  // MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.
+  await migrateFor(database, migrations, projectionTables);
   const announcer = announceAppends(database.db, { onError: (error) => console.error(`could not wake the service's readers: ${(error as Error).message}`) });
   const started = Date.now();
   let batch: CaseHistory[] = [];

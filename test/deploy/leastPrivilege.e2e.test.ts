@@ -7,9 +7,8 @@ import { RawClient } from '../faults/support/http';
 import { uniqueSubject } from '../faults/support/personalData';
 import { childAuth, serverProcess, type ServerProcess } from '../faults/support/serverProcess';
 import { validToken } from '../faults/support/tokens';
-import { expectFullChain } from '../faults/support/verify';
 import { acknowledged, drive, Walk, type Principal } from '../faults/support/walker';
-import { createTwoRoleDatabase, errorCodeOf, type TwoRoleDatabase } from './support';
+import { createTwoRoleDatabase, errorCodeOf, readersDeadlineMs, waitForFullChain, type TwoRoleDatabase } from './support';
 
 // Least privilege: with MIGRATIONS_DATABASE_URL the owner migrates and grants, and the service
 // (the bundled server, as `npm start` runs it) connects as a role of its own. It works end to
@@ -78,7 +77,7 @@ it('every table grants the service what it needs: append-only tables SELECT and 
   expect(rows.length).toBeGreaterThan(10);
 });
 
-it('the service works end to end as the non-owner: commands, access log, chainer, projections (and their rebuild, twice), relay', async () => {
+it('the service works end to end as the non-owner: commands, access log, chainer, projections (and their rebuild, twice), relay', { timeout: 4 * readersDeadlineMs }, async () => {
   const principal = (party: 'CN' | 'KH'): Principal => ({ party, sub: `lp-${party}`, token: validToken(childAuth, { sub: `lp-${party}`, party, roles: ['officer'] }) });
   const walks = Array.from({ length: 4 }, (_v, i) => new Walk(i, uniqueSubject()));
   await drive({ client: () => client, walks, principals: { CN: principal('CN'), KH: principal('KH') }, concurrency: 2 });
@@ -93,11 +92,11 @@ it('the service works end to end as the non-owner: commands, access log, chainer
   expect(accessLog[0]!.n).toBeGreaterThan(0);
 
   const auditor = validToken(childAuth, { sub: 'lp-auditor', party: 'KH', roles: ['auditor'] });
-  await expectFullChain(client, auditor, 16);
+  await waitForFullChain((path) => client.send({ method: 'GET', path, headers: { authorization: `Bearer ${auditor}` } }), 16);
 
   // The projections catch up, and rebuild (create, fill, swap whole tables) as the service; the
   // second rebuild proves the swapped-in tables are still the service's.
-  await expect.poll(async () => (await client.send({ method: 'GET', path: '/v1/cases?status=completed', headers: { authorization: `Bearer ${auditor}` } })).json?.items?.length, { timeout: 20_000, interval: 200 }).toBe(4);
+  await expect.poll(async () => (await client.send({ method: 'GET', path: '/v1/cases?status=completed', headers: { authorization: `Bearer ${auditor}` } })).json?.items?.length, { timeout: readersDeadlineMs, interval: 200 }).toBe(4);
   for (const name of ['case_board', 'statistics', 'case_board']) {
     const report = await client.send({ method: 'POST', path: `/v1/projections/${name}/rebuild`, headers: { authorization: `Bearer ${auditor}` } });
     expect(report.status, report.text).toBe(200);
@@ -115,7 +114,7 @@ it('the service works end to end as the non-owner: commands, access log, chainer
 
   // The relay published every event.
   const { kafka } = testKafka(inject('kafkaBrokers'));
-  const messages = await collectMessages(kafka, { topics: [topic], groupId: uniqueGroupId('lp'), count: 16, fromBeginning: true, settleMs: 300, timeoutMs: 30_000 });
+  const messages = await collectMessages(kafka, { topics: [topic], groupId: uniqueGroupId('lp'), count: 16, fromBeginning: true, settleMs: 300, timeoutMs: readersDeadlineMs });
   expect(new Set(messages.map((m) => String(m.headers['event-id']))).size).toBe(16);
 });
 

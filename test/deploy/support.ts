@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { withDatabase } from '../support/globalSetup';
 
 /** A database of this test's own, owned by a fresh owner role, with a fresh service role beside it. */
@@ -85,4 +85,27 @@ export async function errorCodeOf(url: string, text: string): Promise<string | u
     await client.query('rollback').catch(() => undefined);
     await client.end();
   }
+}
+
+/**
+ * How long the tests wait for the background readers (chainer, projections, relay). They read
+ * only below the cluster's oldest running transaction (commit-safe order), and the cluster is
+ * shared with other test runs whose transactions may hold it back for a while: a deadline, not
+ * an expectation of an idle machine.
+ */
+export const readersDeadlineMs = 90_000;
+
+/** Waits until the service's chainer has linked all `events` and the whole chain verifies. */
+export async function waitForFullChain(send: (path: string) => Promise<{ json: any }>, events: number): Promise<{ chainLength: string }> {
+  let integrity: any;
+  await expect
+    .poll(
+      async () => {
+        integrity = (await send('/v1/audit/integrity?full=true')).json;
+        return integrity?.ok === true && Number(integrity.chainLength) === events;
+      },
+      { timeout: readersDeadlineMs, interval: 250 },
+    )
+    .toBe(true);
+  return integrity;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { openDatabase } from '../../packages/event-store/src/index';
+import { grantServiceRole, openDatabase } from '../../packages/event-store/src/index';
 import { findProjection, projectionTables as serviceOwnedTables, rebuildProjection } from '../../packages/projections/src/index';
 import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafkaTestKit';
 import { RawClient } from '../faults/support/http';
@@ -75,6 +75,20 @@ it('every table grants the service what it needs: append-only tables SELECT and 
   }
   expect(wrong).toEqual([]);
   expect(rows.length).toBeGreaterThan(10);
+});
+
+it('granting again (every start does) changes nothing and rewrites no table\'s catalog row', async () => {
+  const catalog = () => query<{ relname: string; xmin: string; relacl: string | null }>(roles.adminUrl,
+    `select relname, xmin::text, relacl::text from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`);
+  const before = await catalog();
+  const owner = await openDatabase<any>({ url: roles.ownerUrl, poolSize: 1 });
+  try {
+    const outcome = await grantServiceRole(owner.db, { role: roles.service, ownedTables: serviceOwnedTables });
+    expect(outcome.kind === 'granted' && outcome.appendOnly).toEqual(expect.arrayContaining(['events', 'event_chain', 'personal_data_access']));
+  } finally {
+    await owner.close();
+  }
+  expect(await catalog()).toEqual(before);
 });
 
 it('the service works end to end as the non-owner: commands, access log, chainer, projections (and their rebuild, twice), relay', { timeout: 4 * readersDeadlineMs }, async () => {

@@ -55,10 +55,14 @@ export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): 
       await sql`grant usage, create on schema ${sql.id(name)} to ${role}`.execute(trx);
     }
 
-    const { rows: tables } = await sql<{ schema: string; name: string; owner: string; appendOnly: boolean }>`
+    // `granted`: what the role holds on the table directly, so that a start with nothing to
+    // change rewrites no catalog row (and cannot collide with a rebuild swapping a table).
+    const { rows: tables } = await sql<{ schema: string; name: string; owner: string; appendOnly: boolean; granted: string[] }>`
       select n.nspname as schema, c.relname as name, pg_get_userbyid(c.relowner) as owner,
         exists (select from pg_trigger t join pg_proc p on p.oid = t.tgfoid
-                where t.tgrelid = c.oid and p.proname = 'cco_refuse_change') as "appendOnly"
+                where t.tgrelid = c.oid and p.proname = 'cco_refuse_change') as "appendOnly",
+        array(select a.privilege_type::text from aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+              where a.grantee = (select oid from pg_roles where rolname = ${grants.role}) order by 1) as granted
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.relkind in ('r', 'p') and n.nspname = any(${[schema, ...rebuildSchemas]}::text[])
       order by n.nspname, c.relname`.execute(trx);
@@ -73,15 +77,11 @@ export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): 
         outcome.owned.push(t.name);
         continue;
       }
+      const want = migratorTables.has(t.name) ? [] : t.appendOnly ? ['INSERT', 'SELECT'] : ['DELETE', 'INSERT', 'SELECT', 'UPDATE'];
+      if (!migratorTables.has(t.name)) (t.appendOnly ? outcome.appendOnly : outcome.readWrite).push(t.name);
+      if (t.granted.join() === want.join()) continue;
       await sql`revoke all on ${table} from ${role}`.execute(trx);
-      if (migratorTables.has(t.name)) continue;
-      if (t.appendOnly) {
-        await sql`grant select, insert on ${table} to ${role}`.execute(trx);
-        outcome.appendOnly.push(t.name);
-      } else {
-        await sql`grant select, insert, update, delete on ${table} to ${role}`.execute(trx);
-        outcome.readWrite.push(t.name);
-      }
+      if (want.length > 0) await sql`grant ${sql.raw(want.join(', '))} on ${table} to ${role}`.execute(trx);
     }
     await sql`grant usage, select on all sequences in schema ${sql.id(schema)} to ${role}`.execute(trx);
     await sql`alter default privileges in schema ${sql.id(schema)} grant select, insert on tables to ${role}`.execute(trx);

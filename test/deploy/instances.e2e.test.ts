@@ -9,7 +9,7 @@ import { childAuth, serverProcess, type ServerProcess } from '../faults/support/
 import { validToken } from '../faults/support/tokens';
 import { verifyAcknowledged, verifyStreams } from '../faults/support/verify';
 import { acknowledged, drive, Walk, type Principal } from '../faults/support/walker';
-import { createTwoRoleDatabase, readersDeadlineMs, waitForFullChain, type TwoRoleDatabase } from './support';
+import { createTwoRoleDatabase, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';
 
 // Several instances on one database, as docs/operations.md deploys them: three API processes
 // (CCO_ROLE=api) and one worker (CCO_ROLE=worker: chainer, projections, relay), the bundled
@@ -115,9 +115,11 @@ it(`three APIs and one worker under concurrent load (${caseCount} cases × 4 com
   expect(chain.rows[0]).toEqual({ n: facts.events, distinct: facts.events, max: String(facts.events) });
 
   // The worker's projections caught up (as /health on the worker says), and equal a rebuild.
-  await expect
-    .poll(async () => ((await (await fetch(`${worker.url}/health`)).json()) as { projections: { eventsBehind: number }[] }).projections.every((p) => p.eventsBehind === 0), { timeout: readersDeadlineMs, interval: 200 })
-    .toBe(true);
+  await waitForReaders(() =>
+    expect
+      .poll(async () => ((await (await fetch(`${worker.url}/health`)).json()) as { projections: { eventsBehind: number }[] }).projections.every((p) => p.eventsBehind === 0), { timeout: readersDeadlineMs, interval: 200 })
+      .toBe(true),
+  );
   const board = await clients[2]!.send({ method: 'GET', path: `/v1/cases?status=completed&limit=100`, headers: { authorization: `Bearer ${auditor}` } });
   expect(board.json.items.length).toBe(caseCount);
   for (const name of ['case_board', 'statistics']) {
@@ -130,7 +132,7 @@ it(`three APIs and one worker under concurrent load (${caseCount} cases × 4 com
   // (at-least-once) are dropped by event id.
   const stored = await sql<{ event_id: string }>`select event_id::text from events`.execute(db);
   const { kafka } = testKafka(inject('kafkaBrokers'));
-  const onKafka = await collectMessages(kafka, { topics: [topic], groupId: uniqueGroupId('instances'), count: facts.events, fromBeginning: true, settleMs: 500, timeoutMs: readersDeadlineMs });
+  const onKafka = await waitForReaders(() => collectMessages(kafka, { topics: [topic], groupId: uniqueGroupId('instances'), count: facts.events, fromBeginning: true, settleMs: 500, timeoutMs: readersDeadlineMs }));
   const firstCopies = new Map<string, { key: string; version: number }>();
   for (const m of onKafka) {
     const id = String(m.headers['event-id']);

@@ -8,7 +8,7 @@ import { uniqueSubject } from '../faults/support/personalData';
 import { childAuth, serverProcess, type ServerProcess } from '../faults/support/serverProcess';
 import { validToken } from '../faults/support/tokens';
 import { acknowledged, drive, Walk, type Principal } from '../faults/support/walker';
-import { createTwoRoleDatabase, errorCodeOf, readersDeadlineMs, waitForFullChain, type TwoRoleDatabase } from './support';
+import { createTwoRoleDatabase, errorCodeOf, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';
 
 // Least privilege: with MIGRATIONS_DATABASE_URL the owner migrates and grants, and the service
 // (the bundled server, as `npm start` runs it) connects as a role of its own. It works end to
@@ -110,7 +110,9 @@ it('the service works end to end as the non-owner: commands, access log, chainer
 
   // The projections catch up, and rebuild (create, fill, swap whole tables) as the service; the
   // second rebuild proves the swapped-in tables are still the service's.
-  await expect.poll(async () => (await client.send({ method: 'GET', path: '/v1/cases?status=completed', headers: { authorization: `Bearer ${auditor}` } })).json?.items?.length, { timeout: readersDeadlineMs, interval: 200 }).toBe(4);
+  await waitForReaders(() =>
+    expect.poll(async () => (await client.send({ method: 'GET', path: '/v1/cases?status=completed', headers: { authorization: `Bearer ${auditor}` } })).json?.items?.length, { timeout: readersDeadlineMs, interval: 200 }).toBe(4),
+  );
   for (const name of ['case_board', 'statistics', 'case_board']) {
     const report = await client.send({ method: 'POST', path: `/v1/projections/${name}/rebuild`, headers: { authorization: `Bearer ${auditor}` } });
     expect(report.status, report.text).toBe(200);
@@ -128,7 +130,7 @@ it('the service works end to end as the non-owner: commands, access log, chainer
 
   // The relay published every event.
   const { kafka } = testKafka(inject('kafkaBrokers'));
-  const messages = await collectMessages(kafka, { topics: [topic], groupId: uniqueGroupId('lp'), count: 16, fromBeginning: true, settleMs: 300, timeoutMs: readersDeadlineMs });
+  const messages = await waitForReaders(() => collectMessages(kafka, { topics: [topic], groupId: uniqueGroupId('lp'), count: 16, fromBeginning: true, settleMs: 300, timeoutMs: readersDeadlineMs }));
   expect(new Set(messages.map((m) => String(m.headers['event-id']))).size).toBe(16);
 });
 

@@ -98,14 +98,39 @@ export const readersDeadlineMs = 90_000;
 /** Waits until the service's chainer has linked all `events` and the whole chain verifies. */
 export async function waitForFullChain(send: (path: string) => Promise<{ json: any }>, events: number): Promise<{ chainLength: string }> {
   let integrity: any;
-  await expect
-    .poll(
-      async () => {
-        integrity = (await send('/v1/audit/integrity?full=true')).json;
-        return integrity?.ok === true && Number(integrity.chainLength) === events;
-      },
-      { timeout: readersDeadlineMs, interval: 250 },
-    )
-    .toBe(true);
+  await waitForReaders(() =>
+    expect
+      .poll(
+        async () => {
+          integrity = (await send('/v1/audit/integrity?full=true')).json;
+          return integrity?.ok === true && Number(integrity.chainLength) === events;
+        },
+        { timeout: readersDeadlineMs, interval: 250 },
+      )
+      .toBe(true),
+  );
   return integrity;
+}
+
+/**
+ * Runs a wait on the background readers; if it fails, says which transactions on the server
+ * were holding every reader back at that moment (a failure caused by another run's long
+ * transaction then names it instead of looking like a defect of the service).
+ */
+export async function waitForReaders<T>(wait: () => Promise<T>): Promise<T> {
+  try {
+    return await wait();
+  } catch (error) {
+    const client = new pg.Client({ connectionString: inject('pgAdminUrl') });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`
+        select pid, datname, usename, (now() - xact_start)::text as age, state, left(query, 120) as query
+        from pg_stat_activity where backend_xid is not null order by xact_start limit 5`);
+      (error as Error).message += `\noldest write transactions on the server (they hold every commit-safe reader back):\n${JSON.stringify(rows, null, 1)}`;
+    } finally {
+      await client.end();
+    }
+    throw error;
+  }
 }

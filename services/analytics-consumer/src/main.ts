@@ -1,8 +1,8 @@
 import { migrateFor, openDatabase } from '@cco/event-store';
+import { projectionTables } from '@cco/projections';
 import { requireStandaloneSettings } from '@cco/publishing';
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
-import { projectionTables } from '@cco/projections';
 import { migrations } from '../../../migrations/index';
 import { readMonthlyDeportations } from './readMonthlyDeportations';
 import { startAnalyticsConsumer } from './startAnalyticsConsumer';

@@ -1,9 +1,9 @@
 import { migrateAsOwner, openDatabase } from '@cco/event-store';
 import { projectionTables } from '@cco/projections';
 import closeWithGrace from 'close-with-grace';
+import { migrations } from '../../../migrations/index';
 import { buildApp } from './app';
 import { loadConfig } from './config';
-import { migrations } from '../../../migrations/index';
 import type { ApiTables } from './tables';
 
 // `npm start`: the whole service on PORT. Without DATABASE_URL it runs on embedded PGlite in

@@ -3,8 +3,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { developmentKeyEncryptionKey, importCaseHistories, parseKeyEncryptionKey, type CaseHistory } from '@cco/case-records';
 import { announceAppends, chainEvents, migrateFor, openDatabase } from '@cco/event-store';
-import { z } from 'zod';
 import { projectionTables } from '@cco/projections';
+import { z } from 'zod';
 import { migrations } from '../../../../migrations/index';
 
 // `npm run import -- <file.ndjson> [--batch 2000]`: back-fills historical case events through

@@ -139,6 +139,8 @@ it(`three APIs and one worker under concurrent load (${caseCount} cases × 4 com
     if (!firstCopies.has(id)) firstCopies.set(id, { key: String(m.key), version: JSON.parse(m.value!).version });
   }
   expect(new Set(firstCopies.keys())).toEqual(new Set(stored.rows.map((r) => r.event_id)));
+  // No fault was injected and one relay publishes at a time: not one duplicate.
+  expect(onKafka.length).toBe(firstCopies.size);
   const versionsByCase = new Map<string, number[]>();
   for (const { key, version } of firstCopies.values()) versionsByCase.set(key, [...(versionsByCase.get(key) ?? []), version]);
   expect([...versionsByCase.values()]).toEqual([...versionsByCase.values()].map(() => [1, 2, 3, 4]));

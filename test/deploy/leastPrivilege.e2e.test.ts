@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { grantServiceRole, openDatabase } from '../../packages/event-store/src/index';
@@ -161,4 +162,26 @@ it('refuses to start when MIGRATIONS_DATABASE_URL and DATABASE_URL log in as the
   const same = await serverProcess({ DATABASE_URL: roles.ownerUrl, MIGRATIONS_DATABASE_URL: roles.ownerUrl });
   await expect(same.start()).rejects.toThrow(/same role/);
   await same.stop();
+});
+
+it('a table added by a later migration is covered without being named: plain read-write, append-only (by its trigger) SELECT and INSERT, a view SELECT', async () => {
+  const owner = await openDatabase<any>({ url: roles.ownerUrl, poolSize: 1 });
+  try {
+    await sql`create table later_plain (id int primary key)`.execute(owner.db);
+    await sql`create table later_log (id int primary key)`.execute(owner.db);
+    await sql`create trigger later_log_immutable before update or delete on later_log for each row execute function cco_refuse_change()`.execute(owner.db);
+    await sql`create view later_view as select id from later_plain`.execute(owner.db);
+    await grantServiceRole(owner.db, { role: roles.service, ownedTables: serviceOwnedTables });
+  } finally {
+    await owner.close();
+  }
+  const rows = await query<{ name: string; s: boolean; i: boolean; u: boolean; d: boolean; t: boolean }>(roles.adminUrl, `
+    select t as name, has_table_privilege($1, t, 'SELECT') as s, has_table_privilege($1, t, 'INSERT') as i,
+      has_table_privilege($1, t, 'UPDATE') as u, has_table_privilege($1, t, 'DELETE') as d, has_table_privilege($1, t, 'TRUNCATE') as t
+    from unnest(array['later_plain', 'later_log', 'later_view']) as t`, [roles.service]);
+  expect(rows).toEqual([
+    { name: 'later_plain', s: true, i: true, u: true, d: true, t: false },
+    { name: 'later_log', s: true, i: true, u: false, d: false, t: false },
+    { name: 'later_view', s: true, i: false, u: false, d: false, t: false },
+  ]);
 });

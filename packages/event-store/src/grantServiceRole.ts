@@ -24,7 +24,7 @@ export type GrantOutcome = { kind: 'same-role' } | { kind: 'granted'; appendOnly
  * - append-only tables (those guarded by the `cco_refuse_change` trigger: the log, its chain,
  *   the access log, and any added later the same way): SELECT and INSERT, nothing else;
  * - every other table of the schema: SELECT, INSERT, UPDATE, DELETE (never TRUNCATE,
- *   REFERENCES or TRIGGER);
+ *   REFERENCES or TRIGGER); views: SELECT;
  * - `ownedTables` and whatever a rebuild left in its schemas: owned by the service;
  * - sequences: USAGE and SELECT; default privileges so that a table created by a migration
  *   run any other way can at least be read and appended to until this runs again.
@@ -57,14 +57,14 @@ export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): 
 
     // `granted`: what the role holds on the table directly, so that a start with nothing to
     // change rewrites no catalog row (and cannot collide with a rebuild swapping a table).
-    const { rows: tables } = await sql<{ schema: string; name: string; owner: string; appendOnly: boolean; granted: string[] }>`
-      select n.nspname as schema, c.relname as name, pg_get_userbyid(c.relowner) as owner,
+    const { rows: tables } = await sql<{ schema: string; name: string; kind: string; owner: string; appendOnly: boolean; granted: string[] }>`
+      select n.nspname as schema, c.relname as name, c.relkind::text as kind, pg_get_userbyid(c.relowner) as owner,
         exists (select from pg_trigger t join pg_proc p on p.oid = t.tgfoid
                 where t.tgrelid = c.oid and p.proname = 'cco_refuse_change') as "appendOnly",
         array(select a.privilege_type::text from aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
               where a.grantee = (select oid from pg_roles where rolname = ${grants.role}) order by 1) as granted
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where c.relkind in ('r', 'p') and n.nspname = any(${[schema, ...rebuildSchemas]}::text[])
+      where c.relkind in ('r', 'p', 'v', 'm') and n.nspname = any(${[schema, ...rebuildSchemas]}::text[])
       order by n.nspname, c.relname`.execute(trx);
     const outcome = { kind: 'granted' as const, appendOnly: [] as string[], readWrite: [] as string[], owned: [] as string[] };
     for (const t of tables) {
@@ -77,8 +77,10 @@ export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): 
         outcome.owned.push(t.name);
         continue;
       }
-      const want = migratorTables.has(t.name) ? [] : t.appendOnly ? ['INSERT', 'SELECT'] : ['DELETE', 'INSERT', 'SELECT', 'UPDATE'];
-      if (!migratorTables.has(t.name)) (t.appendOnly ? outcome.appendOnly : outcome.readWrite).push(t.name);
+      // Views and materialized views are read.
+      const view = t.kind === 'v' || t.kind === 'm';
+      const want = migratorTables.has(t.name) ? [] : view ? ['SELECT'] : t.appendOnly ? ['INSERT', 'SELECT'] : ['DELETE', 'INSERT', 'SELECT', 'UPDATE'];
+      if (!migratorTables.has(t.name) && !view) (t.appendOnly ? outcome.appendOnly : outcome.readWrite).push(t.name);
       if (t.granted.join() === want.join()) continue;
       await sql`revoke all on ${table} from ${role}`.execute(trx);
       if (want.length > 0) await sql`grant ${sql.raw(want.join(', '))} on ${table} to ${role}`.execute(trx);

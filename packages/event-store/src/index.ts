@@ -9,6 +9,8 @@ export { DataDirInUse } from './lockDataDir';
 export { chainedContent, genesisHash, hashEvent } from './hashEvent';
 export { migrateToLatest } from './migrate';
 export { commitSafeBound } from './commitSafeBound';
+export { migrateAsOwner, migrateFor, type MigrateAsOwnerOptions, type OwnerMigration } from './migrateAsOwner';
+export { assertCannotRewriteHistory, grantServiceRole, rebuildSchemas, type GrantOutcome, type ServiceGrants } from './grantServiceRole';
 export { logPositionOf, readAll, type ReadAllResult } from './readAll';
 export { readHoldback, type Holdback } from './readHoldback';
 export { readStream, type ReadStreamOptions } from './readStream';

@@ -16,7 +16,7 @@ export { countVictimVerifications, type VerificationCounts } from './statistics/
 export { listOverdueVerifications, type OverdueVerifications } from './statistics/listOverdueVerifications';
 
 export { checkpointOf, liveTarget, runnerLockOf, type CaseProjection, type Target } from './projection';
-export { findProjection, projections } from './projections';
+export { findProjection, projections, projectionTables } from './projections';
 export type { ProjectionTables } from './tables';
 
 export { foldRows } from './runner/foldRows';

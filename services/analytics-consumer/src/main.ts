@@ -1,4 +1,5 @@
-import { migrateToLatest, openDatabase } from '@cco/event-store';
+import { migrateFor, openDatabase } from '@cco/event-store';
+import { projectionTables } from '@cco/projections';
 import { requireStandaloneSettings } from '@cco/publishing';
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
@@ -15,7 +16,8 @@ const { settings, databaseUrl } = requireStandaloneSettings(log, 'npm run analyt
 const database = await openDatabase<AnalyticsTables>({ url: databaseUrl, poolSize: 3, onPoolError: (err) => log.warn({ err }, 'database connection lost') });
 // Its tables are among the project's migrations; applying them here (under the migrator's lock)
 // lets it start before or beside the API.
-await migrateToLatest(database.db, migrations);
+// MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.
+await migrateFor(database, migrations, projectionTables);
 const groupId = process.env.ANALYTICS_GROUP_ID ?? 'cco-analytics-example';
 const consumer = await startAnalyticsConsumer({ db: database.db, settings, groupId, log });
 log.info({ groupId, topic: settings.topics.analytics }, 'analytics consumer started');

@@ -35,6 +35,8 @@ export interface AppOptions {
   migrate?: boolean;
   /** Background readers of the log (the hash chainer); off for tests that drive them by hand. */
   workers?: boolean;
+  /** The HTTP API (auth, docs, every /v1 route); off in a worker process, which keeps /health and /metrics. */
+  api?: boolean;
   /** Kafka publishing (KAFKA_BROKERS); undefined leaves the relay idle, the backlog kept in PostgreSQL. */
   kafka?: KafkaSettings | undefined;
   logLevel?: string;
@@ -77,13 +79,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(limitsPlugin, limits);
   await app.register(metricsPlugin);
   await app.register(databasePlugin, { database: options.database, migrate: options.migrate ?? true, personalDataKey: options.personalDataKey });
-  await app.register(authPlugin, options.auth);
-  await app.register(openapiPlugin);
+  const api = options.api ?? true;
+  if (api) await app.register(authPlugin, options.auth);
+  if (api) await app.register(openapiPlugin);
   if (options.workers ?? true) await app.register(chainerPlugin);
   if (options.workers ?? true) await app.register(projectionsPlugin);
   if (options.workers ?? true) await app.register(relayPlugin, { kafka: options.kafka });
 
   await app.register(healthRoutes, { holdbackAlertMs: options.holdbackAlertMs ?? limits.holdbackAlertMs });
+  if (!api) return app;
   await app.register(commandRoutes);
   await app.register(caseRoutes);
   await app.register(logRoutes);

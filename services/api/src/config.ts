@@ -62,6 +62,10 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().url().optional(),
+  /** The tables' owner, used only to migrate; the service then connects through DATABASE_URL. */
+  MIGRATIONS_DATABASE_URL: z.string().url().optional(),
+  /** Which parts this process runs: the API, the background workers, or both (docs/operations.md). */
+  CCO_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   DATA_DIR: z.string().default('./data'),
   JWT_SECRET: z.string().min(16).optional(),
   JWT_ISSUER: z.string().default('cco-dev'),
@@ -74,6 +78,9 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  migrationsDatabaseUrl: string | undefined;
+  /** all: API and workers; api: the HTTP API only; worker: chainer, projections, relay (and /health, /metrics). */
+  role: 'all' | 'api' | 'worker';
   dataDir: string;
   /** Kafka publishing (KAFKA_BROKERS, KAFKA_TOPIC_* ...); undefined when KAFKA_BROKERS is unset. */
   kafka: KafkaSettings | undefined;
@@ -91,10 +98,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (parsed.NODE_ENV === 'production' && (!parsed.JWT_SECRET || !parsed.PERSONAL_DATA_KEY)) {
     throw new Error('JWT_SECRET and PERSONAL_DATA_KEY are required when NODE_ENV=production');
   }
+  if (parsed.MIGRATIONS_DATABASE_URL && !parsed.DATABASE_URL) {
+    throw new Error('MIGRATIONS_DATABASE_URL needs DATABASE_URL: the service connects through it as a role that does not own the tables');
+  }
   return {
     port: parsed.PORT,
     host: parsed.HOST,
     databaseUrl: parsed.DATABASE_URL,
+    migrationsDatabaseUrl: parsed.MIGRATIONS_DATABASE_URL,
+    role: parsed.CCO_ROLE,
     dataDir: parsed.DATA_DIR,
     kafka: readKafkaSettings(env),
     jwt: { secret: parsed.JWT_SECRET ?? developmentJwtSecret, issuer: parsed.JWT_ISSUER, development: !parsed.JWT_SECRET },

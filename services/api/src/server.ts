@@ -1,6 +1,8 @@
-import { openDatabase } from '@cco/event-store';
+import { migrateAsOwner, openDatabase } from '@cco/event-store';
+import { projectionTables } from '@cco/projections';
 import closeWithGrace from 'close-with-grace';
 import { ZodError } from 'zod';
+import { migrations } from '../../../migrations/index';
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import type { ApiTables } from './tables';
@@ -18,7 +20,20 @@ const config = (() => {
 // restarted) is replaced on demand; say so in the log rather than let it pass unseen.
 let onPoolError = (error: Error) => console.warn('a database connection failed outside a query:', error.message);
 const database = await openDatabase<ApiTables>({ url: config.databaseUrl, dataDir: config.dataDir, onPoolError: (error) => onPoolError(error) }).catch(refuseToStart);
-const app = await buildApp({ database, auth: config.jwt, personalDataKey: config.personalDataKey.key, kafka: config.kafka, logLevel: config.logLevel });
+// Least privilege: the owner migrates and grants; the service never connects as the owner.
+const asOwner = config.migrationsDatabaseUrl ? await migrateAsOwner({ ownerUrl: config.migrationsDatabaseUrl, service: database, migrations, ownedTables: projectionTables }).catch(refuseToStart) : undefined;
+const app = await buildApp({
+  database,
+  auth: config.jwt,
+  personalDataKey: config.personalDataKey.key,
+  kafka: config.kafka,
+  logLevel: config.logLevel,
+  migrate: !asOwner,
+  // CCO_ROLE: several API processes and one or more workers may share a database.
+  api: config.role !== 'worker',
+  workers: config.role !== 'api',
+});
+if (asOwner) app.log.info({ applied: asOwner.applied, serviceRole: asOwner.serviceRole, appendOnly: asOwner.grants.kind === 'granted' ? asOwner.grants.appendOnly : [] }, 'migrated as the owner; the service connects as a role that cannot rewrite the log');
 onPoolError = (error) => app.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'a database connection failed outside a query; it is replaced on demand');
 
 if (config.personalDataKey.development) app.log.warn('PERSONAL_DATA_KEY is not set: subjects\' data keys are wrapped with the development key');
@@ -31,7 +46,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 });
 
 await app.listen({ port: config.port, host: config.host });
-app.log.info({ engine: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'cooperation office API ready');
+app.log.info({ engine: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, role: config.role }, config.role === 'worker' ? 'cooperation office worker ready' : 'cooperation office API ready');
 
 /** A start-up that cannot go on (bad settings, DATA_DIR held by another process): one line on stderr, no stack. */
 function refuseToStart(error: unknown): never {

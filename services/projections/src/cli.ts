@@ -1,5 +1,5 @@
-import { migrateToLatest, openDatabase } from '@cco/event-store';
-import { findProjection, projections, readLag, rebuildProjection, startProjections } from '@cco/projections';
+import { migrateFor, openDatabase } from '@cco/event-store';
+import { findProjection, projections, projectionTables, readLag, rebuildProjection, startProjections } from '@cco/projections';
 import { migrations } from '../../../migrations/index';
 
 // `npm run projections -- status | rebuild <name> | run`, on DATABASE_URL, else on PGlite in
@@ -23,7 +23,8 @@ if (command === 'rebuild' && !projection) {
 }
 
 const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' }).catch(refuse);
-await migrateToLatest(database.db, migrations);
+// MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.
+await migrateFor(database, migrations, projectionTables);
 
 async function status() {
   for (const lag of await readLag(database.db)) {

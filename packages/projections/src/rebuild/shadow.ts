@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { logStart, saveCheckpoint, type Executor } from '@cco/event-store';
 import { sql } from 'kysely';
 import { checkpointOf, tablesOf, type CaseProjection, type Target } from '../projection';
+import { ensureSchema } from './ensureSchema';
 import { lockForTransaction } from './lockForTransaction';
 
 /** Where rebuilds build, beside the live tables (same table names, another schema). */
@@ -40,10 +41,15 @@ export async function createShadow(trx: Executor<any>, projection: CaseProjectio
   const run: Shadow = { projection, target: { schema: shadowSchema, checkpoint: checkpointOfRun(projection, randomUUID()) } };
   await trx.deleteFrom('checkpoints').where('name', 'like', `${checkpointOf(projection)}@rebuild:%`).execute();
   await saveCheckpoint(trx, run.target.checkpoint, logStart);
-  await sql`create schema if not exists ${sql.id(shadowSchema)}`.execute(trx);
+  await ensureSchema(trx, shadowSchema);
   for (const table of tablesOf(projection)) {
     await sql`drop table if exists ${sql.id(shadowSchema, table)}`.execute(trx);
     await sql`create table ${sql.id(shadowSchema, table)} (like ${sql.table(table)} including all excluding indexes)`.execute(trx);
+    // The swapped-in table keeps the live one's owner (the service role, where the service does
+    // not own the log), whoever runs the rebuild: the owner's CLI must not take it from the service.
+    const { rows: owners } = await sql<{ live: string; shadow: string }>`
+      select pg_get_userbyid((select relowner from pg_class where oid = ${table}::regclass)) as live, current_user as shadow`.execute(trx);
+    if (owners[0]!.live !== owners[0]!.shadow) await sql`alter table ${sql.id(shadowSchema, table)} owner to ${sql.id(owners[0]!.live)}`.execute(trx);
     const { rows } = await sql<{ name: string; definition: string }>`
       select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
       where conrelid = ${table}::regclass and contype in ('p', 'u', 'x') order by conname`.execute(trx);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '@cco/event-store';
+import { ensureSchema } from './ensureSchema';
 
 const retiredSchema = 'cco_retired';
 
@@ -9,7 +10,7 @@ const retiredSchema = 'cco_retired';
  * schemas carries their indexes along and leaves no name behind to collide with next time.
  */
 export async function swapTables(trx: Executor<any>, table: string, liveSchema: string, rebuiltSchema: string): Promise<void> {
-  await sql`create schema if not exists ${sql.id(retiredSchema)}`.execute(trx);
+  await ensureSchema(trx, retiredSchema);
   await sql`drop table if exists ${sql.id(retiredSchema, table)}`.execute(trx);
   await sql`alter table ${sql.id(liveSchema, table)} set schema ${sql.id(retiredSchema)}`.execute(trx);
   await sql`alter table ${sql.id(rebuiltSchema, table)} set schema ${sql.id(liveSchema)}`.execute(trx);

@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { checkCaseHistories, developmentKeyEncryptionKey, importCaseHistories, parseKeyEncryptionKey, type CaseHistory, type CaseImportResult, type ImportRejection } from '@cco/case-records';
-import { announceAppends, chainEvents, migrateToLatest, openDatabase } from '@cco/event-store';
+import { announceAppends, chainEvents, migrateFor, openDatabase } from '@cco/event-store';
+import { projectionTables } from '@cco/projections';
 import { z } from 'zod';
 import { migrations } from '../../../../migrations/index';
 
@@ -108,7 +109,8 @@ function refusal(result: Exclude<CaseImportResult, { ok: true }>, lines: number[
 const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' }).catch(refuse);
 let code = 0;
 try {
-  await migrateToLatest(database.db, migrations);
+  // MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.
+  await migrateFor(database, migrations, projectionTables);
   const now = new Date();
   // The whole file through the deciders before anything is written.
   let checkedCases = 0;

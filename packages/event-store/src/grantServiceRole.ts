@@ -1,0 +1,112 @@
+import { sql, type Kysely } from 'kysely';
+
+export interface ServiceGrants {
+  /** The role the service connects as (DATABASE_URL's user). */
+  role: string;
+  /**
+   * Tables the service owns outright: read models it rebuilds by swapping whole tables (only an
+   * owner may move a table between schemas). They hold nothing the log does not.
+   */
+  ownedTables: readonly string[];
+}
+
+/** Schemas a projection rebuild builds in and retires into (packages/projections/src/rebuild). */
+export const rebuildSchemas = ['cco_rebuild', 'cco_retired'] as const;
+
+/** The migrator's own bookkeeping: the service has no business there. */
+const migratorTables = new Set(['kysely_migration', 'kysely_migration_lock']);
+
+export type GrantOutcome = { kind: 'same-role' } | { kind: 'granted'; appendOnly: string[]; readWrite: string[]; owned: string[] };
+
+/**
+ * Gives the service role exactly what it needs, run by the tables' owner after every migration
+ * (so a table added by any later migration is covered without naming it here):
+ * - append-only tables (those guarded by the `cco_refuse_change` trigger: the log, its chain,
+ *   the access log, and any added later the same way): SELECT and INSERT, nothing else;
+ * - every other table of the schema: SELECT, INSERT, UPDATE, DELETE (never TRUNCATE,
+ *   REFERENCES or TRIGGER); views: SELECT;
+ * - `ownedTables` and whatever a rebuild left in its schemas: owned by the service;
+ * - sequences: USAGE and SELECT; default privileges so that a table created by a migration
+ *   run any other way can at least be read and appended to until this runs again.
+ * Owning neither the log nor its triggers, the service can neither rewrite history nor
+ * disable the triggers that refuse it. Idempotent; instances starting at once take turns.
+ */
+export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): Promise<GrantOutcome> {
+  return db.transaction().execute(async (trx) => {
+    // Concurrent GRANTs on one object fail with "tuple concurrently updated": one at a time.
+    await sql`select pg_advisory_xact_lock(hashtext('cco_grant_service_role'))`.execute(trx);
+    const { rows: who } = await sql<{ me: string; schema: string; exists: boolean; inOwner: boolean; ownerInService: boolean }>`
+      select current_user as me, current_schema() as schema,
+        exists (select from pg_roles where rolname = ${grants.role}) as exists,
+        exists (select from pg_roles where rolname = ${grants.role}) and pg_has_role(${grants.role}, current_user, 'MEMBER') as "inOwner",
+        exists (select from pg_roles where rolname = ${grants.role}) and pg_has_role(current_user, ${grants.role}, 'MEMBER') as "ownerInService"`.execute(trx);
+    const { me, schema, exists, inOwner, ownerInService } = who[0]!;
+    if (grants.role === me) return { kind: 'same-role' };
+    if (!exists) throw new Error(`the service role ${grants.role} does not exist: create it (LOGIN) before migrating`);
+    if (inOwner) throw new Error(`the service role ${grants.role} is a member of the owner ${me}: it would own the log; revoke ${me} from ${grants.role}`);
+    if (!ownerInService) throw new Error(`the owner ${me} must be a member of the service role to hand it the read models: GRANT ${grants.role} TO ${me}`);
+    const role = sql.id(grants.role);
+
+    await sql`grant usage on schema ${sql.id(schema)} to ${role}`.execute(trx);
+    // A rebuild moves its finished table into the live schema, which takes CREATE there.
+    await sql`grant create on schema ${sql.id(schema)} to ${role}`.execute(trx);
+    for (const name of rebuildSchemas) {
+      await sql`create schema if not exists ${sql.id(name)}`.execute(trx);
+      await sql`grant usage, create on schema ${sql.id(name)} to ${role}`.execute(trx);
+    }
+
+    // `granted`: what the role holds on the table directly, so that a start with nothing to
+    // change rewrites no catalog row (and cannot collide with a rebuild swapping a table).
+    const { rows: tables } = await sql<{ schema: string; name: string; kind: string; owner: string; appendOnly: boolean; granted: string[] }>`
+      select n.nspname as schema, c.relname as name, c.relkind::text as kind, pg_get_userbyid(c.relowner) as owner,
+        exists (select from pg_trigger t join pg_proc p on p.oid = t.tgfoid
+                where t.tgrelid = c.oid and p.proname = 'cco_refuse_change') as "appendOnly",
+        array(select a.privilege_type::text from aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+              where a.grantee = (select oid from pg_roles where rolname = ${grants.role}) order by 1) as granted
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where c.relkind in ('r', 'p', 'v', 'm') and n.nspname = any(${[schema, ...rebuildSchemas]}::text[])
+      order by n.nspname, c.relname`.execute(trx);
+    const outcome = { kind: 'granted' as const, appendOnly: [] as string[], readWrite: [] as string[], owned: [] as string[] };
+    for (const t of tables) {
+      const table = sql.id(t.schema, t.name);
+      // Tables the service already owns stay its own (revoking from an owner would lock it out
+      // of its own read model); only the log's kind may never be the service's.
+      if (t.schema !== schema || grants.ownedTables.includes(t.name) || t.owner === grants.role) {
+        if (t.appendOnly) throw new Error(`${t.name} is append-only: the service must not own it`);
+        if (t.owner !== grants.role) await sql`alter table ${table} owner to ${role}`.execute(trx);
+        outcome.owned.push(t.name);
+        continue;
+      }
+      // Views and materialized views are read.
+      const view = t.kind === 'v' || t.kind === 'm';
+      const want = migratorTables.has(t.name) ? [] : view ? ['SELECT'] : t.appendOnly ? ['INSERT', 'SELECT'] : ['DELETE', 'INSERT', 'SELECT', 'UPDATE'];
+      if (!migratorTables.has(t.name) && !view) (t.appendOnly ? outcome.appendOnly : outcome.readWrite).push(t.name);
+      if (t.granted.join() === want.join()) continue;
+      await sql`revoke all on ${table} from ${role}`.execute(trx);
+      if (want.length > 0) await sql`grant ${sql.raw(want.join(', '))} on ${table} to ${role}`.execute(trx);
+    }
+    await sql`grant usage, select on all sequences in schema ${sql.id(schema)} to ${role}`.execute(trx);
+    await sql`alter default privileges in schema ${sql.id(schema)} grant select, insert on tables to ${role}`.execute(trx);
+    await sql`alter default privileges in schema ${sql.id(schema)} grant usage, select on sequences to ${role}`.execute(trx);
+    return outcome;
+  });
+}
+
+/**
+ * Run as the service at start: refuses a connection that could rewrite the log (it may update
+ * or delete events, or is, or is a member of, their owner and so could disable the triggers).
+ */
+export async function assertCannotRewriteHistory(db: Kysely<any>): Promise<void> {
+  const { rows } = await sql<{ table: string; me: string; update: boolean; delete: boolean; truncate: boolean; owner: boolean }>`
+    select t as table, current_user as me,
+      has_table_privilege(t, 'UPDATE') as update, has_table_privilege(t, 'DELETE') as delete,
+      has_table_privilege(t, 'TRUNCATE') as truncate,
+      pg_has_role((select relowner from pg_class where oid = t::regclass), 'MEMBER') as owner
+    from unnest(array['events', 'event_chain']) as t`.execute(db);
+  for (const r of rows) {
+    if (r.update || r.delete || r.truncate || r.owner) {
+      throw new Error(`MIGRATIONS_DATABASE_URL is set, yet the service's role ${r.me} can rewrite ${r.table} ` +
+        `(${r.owner ? 'it owns it or is a member of its owner' : 'it may update, delete or truncate it'}): connect DATABASE_URL as a role that does not own the tables`);
+    }
+  }
+}

@@ -33,7 +33,7 @@ export type {
 
 export { caseEventTypes } from './events';
 export type { CaseEvent, CaseEventType, RequestFiledData } from './events';
-export { completionEventTypes } from './lifecycle/events';
+export { completionEventTypes, statusAfter } from './lifecycle/events';
 export type {
   CompletedData,
   CompletionEventType,

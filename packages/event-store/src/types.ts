@@ -45,5 +45,12 @@ export interface LogPosition {
 
 export const logStart: LogPosition = { transactionId: '0', position: '0' };
 
+/** Commit-safe order is (transaction id, position); both are int8/xid8 strings, so compare as bigints. */
+export function compareLogPositions(a: LogPosition, b: LogPosition): number {
+  const byTransaction = BigInt(a.transactionId) - BigInt(b.transactionId);
+  const order = byTransaction === 0n ? BigInt(a.position) - BigInt(b.position) : byTransaction;
+  return order === 0n ? 0 : order > 0n ? 1 : -1;
+}
+
 /** `'no_stream'` for a new stream, a number for an exact version, `'any'` to skip the check. */
 export type ExpectedVersion = 'no_stream' | 'any' | number;

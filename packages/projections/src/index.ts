@@ -22,7 +22,6 @@ export type { ProjectionTables } from './tables';
 export { foldRows } from './runner/foldRows';
 export { projectBatch } from './runner/projectBatch';
 export { startProjections, type ProjectionsOptions, type RunningProjections } from './runner/startProjections';
-export { compareLogPositions } from './runner/logOrder';
 
 export { rebuildProjection, type RebuildOptions, type RebuildReport } from './rebuild/rebuildProjection';
 export { RebuildSuperseded } from './rebuild/shadow';

@@ -1,6 +1,6 @@
-import type { CaseEvent, CaseEventType, CaseKind, CaseStatus, Party, RefusalGround } from '@cco/domain';
+import { toDomainEvent } from '@cco/case-records';
+import { statusAfter, type CaseEvent, type CaseEventType, type CaseKind, type CaseStatus, type Party, type RefusalGround } from '@cco/domain';
 import type { RecordedEvent } from '@cco/event-store';
-import { asCaseEvent } from './projection';
 
 // The columns both read models carry about where a case stands, and the one pure fold that
 // fills them, so the board and the statistics can never disagree on a case's lifecycle.
@@ -25,23 +25,23 @@ export interface LifecycleColumns {
 type TimeColumn = 'verified_at' | 'handed_over_at' | 'completed_at' | 'refused_at' | 'withdrawn_at';
 
 /**
- * Each step's status and the column that records its business time (DOMAIN.md's lifecycle).
- * Events not listed (e.g. about erasure of personal data) do not move a case: these read
- * models hold no personal data, so there is nothing for them to change.
+ * The column that records each step's business time; the status it leaves the case in is the
+ * domain's (statusAfter). Events not listed (e.g. about erasure of personal data) do not move a
+ * case: these read models hold no personal data, so there is nothing for them to change.
  */
-const steps = {
-  IdentityVerified: { status: 'identity_verified', at: 'verified_at' },
-  SuspectHandedOver: { status: 'handed_over', at: 'handed_over_at' },
-  DeportationCompleted: { status: 'completed', at: 'completed_at' },
-  ExtraditionCompleted: { status: 'completed', at: 'completed_at' },
-  RepatriationCompleted: { status: 'completed', at: 'completed_at' },
-  RequestRefused: { status: 'refused', at: 'refused_at' },
-  RequestWithdrawn: { status: 'withdrawn', at: 'withdrawn_at' },
-} as const satisfies Partial<Record<CaseEventType, { status: CaseStatus; at: TimeColumn }>>;
+const stepTimes = {
+  IdentityVerified: 'verified_at',
+  SuspectHandedOver: 'handed_over_at',
+  DeportationCompleted: 'completed_at',
+  ExtraditionCompleted: 'completed_at',
+  RepatriationCompleted: 'completed_at',
+  RequestRefused: 'refused_at',
+  RequestWithdrawn: 'withdrawn_at',
+} as const satisfies Record<keyof typeof statusAfter, TimeColumn> & Partial<Record<CaseEventType, TimeColumn>>;
 
-type Step = keyof typeof steps;
+type Step = keyof typeof stepTimes;
 
-export const isStep = (type: string): type is Step => Object.hasOwn(steps, type);
+export const isStep = (type: string): type is Step => Object.hasOwn(stepTimes, type);
 
 /** The columns of a case just filed. */
 export function openedColumns(caseId: string, event: Extract<CaseEvent, { type: 'RequestFiled' }>): LifecycleColumns {
@@ -66,8 +66,7 @@ export function openedColumns(caseId: string, event: Extract<CaseEvent, { type: 
 
 /** What a later step changes. Only victim repatriations carry the 30-day verdict. */
 export function advancedColumns(event: Extract<CaseEvent, { type: Step }>): Partial<LifecycleColumns> {
-  const { status, at } = steps[event.type];
-  const changes: Partial<LifecycleColumns> = { status, [at]: event.occurredAt };
+  const changes: Partial<LifecycleColumns> = { status: statusAfter[event.type] as CaseStatus, [stepTimes[event.type]]: event.occurredAt };
   if (event.type === 'IdentityVerified') changes.verified_within_deadline = event.data.withinDeadline ?? null;
   if (event.type === 'RequestRefused') changes.refusal_ground = event.data.ground;
   return changes;
@@ -86,7 +85,7 @@ export function caseFold<Row extends LifecycleColumns>(own: {
   moved?: (row: Row, event: RecordedEvent) => Partial<Row>;
 }) {
   return (row: Row | undefined, event: RecordedEvent): Row | undefined => {
-    const e = asCaseEvent(event);
+    const e = toDomainEvent(event);
     // A stream starts with its one filing; a second would be a bug upstream: keep the first.
     if (e.type === 'RequestFiled') return row ?? own.opened(openedColumns(event.streamId, e), e, event);
     if (!row) return row;

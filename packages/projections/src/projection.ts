@@ -1,4 +1,3 @@
-import type { CaseEvent } from '@cco/domain';
 import type { RecordedEvent } from '@cco/event-store';
 
 /**
@@ -45,6 +44,3 @@ export const liveTarget = (projection: CaseProjection): Target => ({ schema: und
 
 /** The advisory lock that makes one runner per projection apply at a time, across instances. */
 export const runnerLockOf = (projection: CaseProjection): string => `cco_projection:${projection.name}`;
-
-/** A stored event as the deciders' types describe it (the store keeps `data` untyped). */
-export const asCaseEvent = (event: RecordedEvent) => ({ type: event.type, occurredAt: event.occurredAt, data: event.data }) as CaseEvent;

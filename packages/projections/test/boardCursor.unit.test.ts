@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { compareLogPositions, decodeCursor, encodeCursor, InvalidCursor } from '../src/index';
+import { compareLogPositions } from '@cco/event-store';
+import { decodeCursor, encodeCursor, InvalidCursor } from '../src/index';
 
 it('a cursor round-trips the sort key of the last row served', () => {
   const key = { filedAt: new Date('2019-10-31T23:30:00.123Z'), caseId: '0b6f2e1c-8c6a-4a57-9d0e-5f3c2b1a0e9d' };

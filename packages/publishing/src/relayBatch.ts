@@ -1,5 +1,5 @@
 import { caseUpcasters } from '@cco/case-records';
-import { readAll, readCheckpoint, saveCheckpoint, tryLockForTransaction, upcast, type Executor, type LogPosition } from '@cco/event-store';
+import { compareLogPositions, readAll, readCheckpoint, saveCheckpoint, tryLockForTransaction, upcast, type Executor, type LogPosition } from '@cco/event-store';
 import { CompressionTypes, type Producer, type TopicMessages } from 'kafkajs';
 import { toAnalyticsMessage } from './toAnalyticsMessage';
 import { toEventMessage } from './toEventMessage';
@@ -97,4 +97,4 @@ async function prepare(trx: Executor<any>, after: LogPosition, options: RelayBat
   };
 }
 
-const samePosition = (a: LogPosition, b: LogPosition) => a.transactionId === b.transactionId && a.position === b.position;
+const samePosition = (a: LogPosition, b: LogPosition) => compareLogPositions(a, b) === 0;

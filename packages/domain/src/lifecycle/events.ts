@@ -107,7 +107,8 @@ export const opened = <K extends CaseKind>({ data, occurredAt }: FiledEvent<File
   lastOccurredAt: occurredAt,
 });
 
-const statusAfter: Record<LifecycleEvent['type'] | CompletionEventType, CaseStatus> = {
+/** Where each step leaves a case: the one table of the lifecycle, which the read models use too. */
+export const statusAfter: Record<LifecycleEvent['type'] | CompletionEventType, CaseStatus> = {
   IdentityVerified: 'identity_verified',
   SuspectHandedOver: 'handed_over',
   RequestRefused: 'refused',

@@ -1,9 +1,8 @@
-import { readAll, readCheckpoint, saveCheckpoint, type LogPosition, type ReadAllResult } from '@cco/event-store';
+import { compareLogPositions, readAll, readCheckpoint, saveCheckpoint, type LogPosition, type ReadAllResult } from '@cco/event-store';
 import { sql, type Kysely } from 'kysely';
 import { checkpointOf, liveTarget, runnerLockOf, tablesOf, type CaseProjection } from '../projection';
 import { applyEvents } from '../runner/applyEvents';
 import { applyNextBatch } from '../runner/applyNextBatch';
-import { compareLogPositions } from '../runner/logOrder';
 import { compareTables, type TableComparison } from './compareTables';
 import { lockForTransaction } from './lockForTransaction';
 import { createShadow, holdShadow, indexShadow, releaseShadow, shadowSchema, type Shadow } from './shadow';

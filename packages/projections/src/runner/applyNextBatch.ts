@@ -1,7 +1,6 @@
-import { readAll, readCheckpoint, saveCheckpoint, type Executor, type LogPosition } from '@cco/event-store';
+import { compareLogPositions, readAll, readCheckpoint, saveCheckpoint, type Executor, type LogPosition } from '@cco/event-store';
 import type { CaseProjection, Target } from '../projection';
 import { applyEvents } from './applyEvents';
-import { isAfter } from './logOrder';
 
 /**
  * In the caller's transaction (which must hold the target's lock): reads the log after the
@@ -18,7 +17,7 @@ export async function applyNextBatch(
 ): Promise<number> {
   const from = await readCheckpoint(trx, target.checkpoint);
   const read = await readAll(trx, from, batchSize);
-  const events = until ? read.events.filter((e) => !isAfter(e, until)) : read.events;
+  const events = until ? read.events.filter((e) => compareLogPositions(e, until) <= 0) : read.events;
   const last = events.at(-1);
   if (!last) return 0;
   await applyEvents(trx, projection, target, events);

@@ -1,27 +1,43 @@
 import { openDatabase } from '@cco/event-store';
 import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app';
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
+import { startMetricsListener } from './plugins/metrics';
 import type { ApiTables } from './tables';
 
 // `npm start`: the whole service on PORT. Without DATABASE_URL it runs on embedded PGlite in
 // DATA_DIR, so a newcomer needs nothing installed.
-const config = loadConfig();
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  // A refused setting is the operator's to fix: one line saying which, no stack trace.
+  const issues = (error as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  const message = issues ? `invalid settings: ${issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` : String((error as Error).message);
+  process.stderr.write(`${message.replaceAll('\n', ' ')}\n`);
+  process.exit(1);
+}
 // A connection that fails outside a query (idle in the pool, or the LISTEN one: the database
 // restarted) is replaced on demand; say so in the log rather than let it pass unseen.
 let onPoolError = (error: Error) => console.warn('a database connection failed outside a query:', error.message);
 const database = await openDatabase<ApiTables>({ url: config.databaseUrl, dataDir: config.dataDir, onPoolError: (error) => onPoolError(error) });
-const app = await buildApp({ database, auth: config.jwt, personalDataKey: config.personalDataKey.key, kafka: config.kafka, logLevel: config.logLevel });
+const app = await buildApp({ database, auth: config.auth, metricsOnApiPort: config.metrics.onApiPort, personalDataKey: config.personalDataKey.key, kafka: config.kafka, logLevel: config.logLevel });
 onPoolError = (error) => app.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'a database connection failed outside a query; it is replaced on demand');
 
 if (config.personalDataKey.development) app.log.warn('PERSONAL_DATA_KEY is not set: subjects\' data keys are wrapped with the development key');
-if (config.jwt.development) app.log.warn('JWT_SECRET is not set: using the development secret (npm run token signs with it)');
+if (config.auth.developmentParties.length > 0) {
+  app.log.warn({ parties: config.auth.developmentParties }, 'AUTH_<party>_JWKS is not set: trusting the published development keys (npm run token signs with them)');
+}
+if (config.auth.developmentSecret) app.log.warn('JWT_SECRET is set: HS256 tokens of JWT_ISSUER are accepted (development only)');
+const metricsListener = config.metrics.listener && (await startMetricsListener(app.metrics, config.metrics.listener));
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
   else app.log.info({ signal }, 'shutting down');
+  metricsListener?.close();
   await app.close();
 });
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info({ engine: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined }, 'cooperation office API ready');
+if (metricsListener) app.log.info({ metrics: `http://${config.metrics.listener!.host}:${metricsListener.port}/metrics` }, 'metrics listener ready');

@@ -146,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parties: trust,
       audience: parsed.AUTH_AUDIENCE,
       timing: { maxAgeMs: Math.max(parsed.AUTH_JWKS_CACHE, refetchCooldownMs), cooldownMs: refetchCooldownMs, fetchTimeoutMs: 5000 },
+      // The development keys' private halves are in this repository: production never trusts them.
+      refusedKeys: production ? parties.flatMap((party) => developmentJwks(party).keys.map((k) => k.x)) : undefined,
       developmentSecret: parsed.JWT_SECRET ? { secret: parsed.JWT_SECRET, issuer: parsed.JWT_ISSUER } : undefined,
       servedDevelopmentJwks: production ? [] : developmentParties,
       developmentParties,

@@ -1,11 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { developmentKeyEncryptionKey } from '@cco/case-records';
-import { developmentJwks, developmentJwtSecret, signDevelopmentToken } from '@cco/dev-auth';
+import { developmentJwks, developmentJwtSecret, developmentSigningKey, signDevelopmentToken } from '@cco/dev-auth';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, serverProcess, type ServerProcess } from '../../../test/faults/support/serverProcess';
 import { deportationFiling } from '../../../test/support/fixtures';
@@ -27,8 +28,9 @@ beforeAll(async () => {
   await kh.start();
   await kh.addKey('kh-1', 'ES256');
   await cn.addKey('cn-1', 'EdDSA');
-  // CN as on an air-gapped network: its JWKS is a file.
-  writeFileSync(cnJwksFile, JSON.stringify(cn.jwks()));
+  // CN as on an air-gapped network: its JWKS is a file. It lists CN's published development key
+  // too (a copy-paste mistake): production must not trust that one.
+  writeFileSync(cnJwksFile, JSON.stringify({ keys: [...cn.jwks().keys, ...developmentJwks('CN').keys] }));
   db = await createTestDatabase();
 });
 afterAll(async () => {
@@ -104,7 +106,7 @@ describe('a production service trusting two ministries', () => {
   });
   afterAll(() => server?.stop());
 
-  it('serves both: KH’s keys from its URL, CN’s from a file; a development token is 401', async () => {
+  it('serves both: KH’s keys from its URL, CN’s from a file; a development key is never trusted', async () => {
     const post = (token: string) =>
       fetch(`${server.url}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(deportationFiling) });
     const filed = await post(await cn.sign({ sub: 'cn-officer', party: 'CN', roles: ['officer'] }));
@@ -112,7 +114,15 @@ describe('a production service trusting two ministries', () => {
     const { id } = (await filed.json()) as { id: string };
     const read = await fetch(`${server.url}/v1/cases/${id}`, { headers: { authorization: `Bearer ${await kh.sign({ sub: 'kh-officer', party: 'KH', roles: ['officer'] })}` } });
     expect(read.status).toBe(200);
+    // Signed with the development key the CN file lists, with CN's production issuer: still 401.
+    const developmentKey = developmentSigningKey('CN');
+    const now = Math.floor(Date.now() / 1000);
+    const devSigned = await new SignJWT({ sub: 'dev', party: 'CN', roles: ['officer'], aud: 'cco-api', iss: cn.issuer, iat: now, exp: now + 600 })
+      .setProtectedHeader({ alg: 'EdDSA', kid: developmentKey.kid })
+      .sign(createPrivateKey(developmentKey.pem));
+    expect((await post(devSigned)).status).toBe(401);
     expect((await post(signDevelopmentToken({ sub: 'dev', party: 'CN', roles: ['officer'] }))).status).toBe(401);
+    expect(server.logs.some((line) => line.includes('lists a published development key'))).toBe(true);
   });
 
   it('/metrics is not on the public port, but on 127.0.0.1:METRICS_PORT; no development JWKS', async () => {

@@ -18,6 +18,8 @@ export class KeysUnavailable extends Error {}
 export interface KeySetEvents {
   /** A fetch or read of the set failed; `cached` says whether earlier keys keep serving. */
   onFetchFailed(reason: string, cached: boolean): void;
+  /** The set held keys that are never trusted (published development keys): left out. */
+  onKeysRefused(kids: string[]): void;
 }
 
 /**
@@ -39,6 +41,8 @@ export class PartyKeySet {
     private readonly source: JwksSource,
     private readonly timing: KeySetTiming,
     private readonly events: KeySetEvents,
+    /** Public keys (`x` or `n`) never to trust, whatever the set says: the published development keys. */
+    private readonly refused: ReadonlySet<string> = new Set(),
   ) {
     if ('keys' in source) this.local = createLocalJWKSet(source.keys);
   }
@@ -73,7 +77,11 @@ export class PartyKeySet {
     try {
       const set = await this.load();
       if (!set || typeof set !== 'object' || !Array.isArray((set as JSONWebKeySet).keys)) throw new Error('not a JSON Web Key Set (no "keys" array)');
-      this.local = createLocalJWKSet(set as JSONWebKeySet);
+      const keys = (set as JSONWebKeySet).keys.filter((k) => !this.refused.has(String(k.x ?? k.n)));
+      if (keys.length < (set as JSONWebKeySet).keys.length) {
+        this.events.onKeysRefused((set as JSONWebKeySet).keys.filter((k) => !keys.includes(k)).map((k) => String(k.kid)));
+      }
+      this.local = createLocalJWKSet({ keys });
       this.fetchedAt = Date.now();
     } catch (error) {
       this.events.onFetchFailed((error as Error).message, this.local !== undefined);

@@ -19,6 +19,8 @@ export interface VerifierOptions {
   parties: Record<Party, PartyTrust>;
   audience: string;
   timing: KeySetTiming;
+  /** Public keys (`x` or `n`) no fetched set may bring in: in production, the published development keys. */
+  refusedKeys?: string[] | undefined;
   /** Development only (JWT_SECRET): HS256 tokens of this issuer, any party. Never in production. */
   developmentSecret?: { secret: string; issuer: string } | undefined;
 }
@@ -51,7 +53,7 @@ export function createVerifier(options: VerifierOptions, events: (party: Party) 
   for (const party of parties) {
     const trust = options.parties[party];
     if (byIssuer.has(trust.issuer)) throw new Error(`both parties have the issuer ${trust.issuer}: the issuer must select the party`);
-    byIssuer.set(trust.issuer, { party, keys: new PartyKeySet(trust.jwks, options.timing, events(party)) });
+    byIssuer.set(trust.issuer, { party, keys: new PartyKeySet(trust.jwks, options.timing, events(party), new Set(options.refusedKeys)) });
   }
   const hmac = options.developmentSecret && { issuer: options.developmentSecret.issuer, key: new TextEncoder().encode(options.developmentSecret.secret) };
 

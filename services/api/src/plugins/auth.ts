@@ -64,6 +64,9 @@ export const authPlugin = fp(
         fetchFailures.inc({ party, cached: String(cached) });
         app.log.warn({ party, reason, cachedKeysServing: cached }, `the JWKS of ${party} could not be fetched`);
       },
+      onKeysRefused(kids) {
+        app.log.error({ party, kids }, `the JWKS of ${party} lists a published development key: it is never trusted here`);
+      },
     }));
     app.decorate('verifyBearer', async (token: string) => {
       try {

@@ -51,6 +51,11 @@ describe('two ministries, each with its own keys', () => {
     expect(await statusWith(t, await cn.sign(officer('CN')))).toBe(200);
   });
 
+  it('the scheme is case-insensitive (RFC 9110): `bearer <token>` is accepted', async () => {
+    const response = await t.request('GET', '/v1/events?limit=1', { headers: { authorization: `bearer ${await kh.sign(officer('KH'))}` } });
+    expect(response.status).toBe(200);
+  });
+
   it('a KH key signing a CN-party token (KH issuer) is 401', async () => {
     const response = await t.request('GET', '/v1/events?limit=1', { token: await kh.sign(officer('CN')) });
     expect(response.status).toBe(401);

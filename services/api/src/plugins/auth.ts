@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createVerifier, PartyKeysUnavailable, TokenRejected, type VerifiedBearer, type VerifierOptions, type VerifyBearer } from '../auth/verifyBearer';
 import { Problem } from '../errors';
 import { text } from '../schemas/common';
-import { verifiedEarlier } from './verifiedTokens';
+import { bearerToken, verifiedEarlier } from './verifiedTokens';
 
 export interface AuthOptions extends VerifierOptions {
   /** Parties on the development keys: their JWKS is served at /dev/jwks/{party} (never in production). */
@@ -92,12 +92,13 @@ export const authPlugin = fp(
 export async function authenticate(request: FastifyRequest): Promise<Caller> {
   const header = request.headers.authorization;
   if (!header) throw new Problem('unauthorized', 'An Authorization: Bearer <JWT> header is required');
-  if (!header.startsWith('Bearer ')) throw new Problem('unauthorized', 'The Authorization header must be Bearer <JWT>');
+  const token = bearerToken(header);
+  if (!token) throw new Problem('unauthorized', 'The Authorization header must be Bearer <JWT>');
   // Verified already by the rate limiter (same header): not checked twice.
   let outcome = verifiedEarlier(request, header);
   if (!outcome) {
     try {
-      outcome = { ok: true, result: await request.server.verifyBearer(header.slice(7)) };
+      outcome = { ok: true, result: await request.server.verifyBearer(token) };
     } catch (error) {
       outcome = { ok: false, error };
     }

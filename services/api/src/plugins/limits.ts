@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { LimitsConfig } from '../config';
 import { Problem } from '../errors';
-import { rememberVerified } from './verifiedTokens';
+import { bearerToken, rememberVerified } from './verifiedTokens';
 
 export type LimitsOptions = Pick<LimitsConfig, 'rateLimit'>;
 
@@ -15,10 +15,11 @@ export type LimitsOptions = Pick<LimitsConfig, 'rateLimit'>;
  */
 export async function rateLimitKey(request: FastifyRequest): Promise<string> {
   const header = request.headers.authorization;
+  const token = typeof header === 'string' && header.length < 8192 ? bearerToken(header) : undefined;
   // verifyBearer is the auth plugin's, registered after this one (absent in an app without it).
-  if (typeof header === 'string' && header.startsWith('Bearer ') && header.length < 8192 && request.server.hasDecorator('verifyBearer')) {
+  if (header && token && request.server.hasDecorator('verifyBearer')) {
     try {
-      const verified = await request.server.verifyBearer(header.slice(7));
+      const verified = await request.server.verifyBearer(token);
       rememberVerified(request, header, { ok: true, result: verified });
       return `sub:${verified.party}:${String(verified.payload.sub)}`;
     } catch (error) {

@@ -21,3 +21,8 @@ export function verifiedEarlier(request: FastifyRequest, header: string): Verifi
   const known = verified.get(request);
   return known && known.header === header ? known.outcome : undefined;
 }
+
+/** The token of an `Authorization: Bearer <token>` header (the scheme is case-insensitive, RFC 9110). */
+export function bearerToken(header: string): string | undefined {
+  return /^Bearer ([^\s]+)$/i.exec(header)?.[1];
+}

@@ -20,7 +20,7 @@ export interface PublicJwk {
 
 export type DevelopmentParty = 'KH' | 'CN';
 
-/** The HS256 secret JWT_SECRET used to default to; kept only so production can refuse it. */
+/** The HS256 secret JWT_SECRET used to default to: published, so a test shows production refuses it. */
 export const developmentJwtSecret = 'development-only-secret-do-not-use-in-production';
 
 /** Each party's development issuer (`iss`), as a ministry's identity provider would set it. */

@@ -68,13 +68,19 @@ export const authPlugin = fp(
         app.log.error({ party, kids }, `the JWKS of ${party} lists a published development key: it is never trusted here`);
       },
     }));
+    const lastLogged = new Map<Party, number>();
     app.decorate('verifyBearer', async (token: string) => {
       try {
         return await verify(token);
       } catch (error) {
         if (error instanceof PartyKeysUnavailable) {
           unavailable.inc({ party: error.party });
-          app.log.error({ party: error.party }, `no usable signing key of ${error.party}: its tokens are answered 503`);
+          // Once per party per 10 s, not once per request: an outage must not flood the log.
+          const last = lastLogged.get(error.party) ?? 0;
+          if (Date.now() - last >= 10_000) {
+            lastLogged.set(error.party, Date.now());
+            app.log.error({ party: error.party }, `no usable signing key of ${error.party}: its tokens are answered 503`);
+          }
         }
         throw error;
       }

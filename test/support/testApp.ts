@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Party, Role } from '@cco/domain';
 import { developmentAudience, developmentIssuers, developmentJwks, signDevelopmentToken } from '@cco/dev-auth';
@@ -9,14 +12,21 @@ import type { AuthOptions } from '../../services/api/src/plugins/auth';
 import type { ApiTables } from '../../services/api/src/tables';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
 
+/** Each party's development JWKS as a file, read as production reads AUTH_<party>_JWKS. */
+const jwksDir = mkdtempSync(join(tmpdir(), 'cco-test-jwks-'));
+const jwksFile = (party: Party) => {
+  const file = join(jwksDir, `${party}.json`);
+  writeFileSync(file, JSON.stringify(developmentJwks(party)));
+  return file;
+};
 /**
- * Per-party trust as production has it (each party's own issuer and keys; no shared secret),
- * with the development keys given inline: tests sign with them (signDevelopmentToken).
+ * Per-party trust as production has it (each party's own issuer and key set; no shared
+ * secret), on the development keys: tests sign with them (signDevelopmentToken).
  */
 export const testAuth: AuthOptions = {
   parties: {
-    KH: { issuer: developmentIssuers.KH, jwks: { keys: developmentJwks('KH') } },
-    CN: { issuer: developmentIssuers.CN, jwks: { keys: developmentJwks('CN') } },
+    KH: { issuer: developmentIssuers.KH, jwks: { file: jwksFile('KH') } },
+    CN: { issuer: developmentIssuers.CN, jwks: { file: jwksFile('CN') } },
   },
   audience: developmentAudience,
   timing: { maxAgeMs: 600_000, cooldownMs: 30_000, fetchTimeoutMs: 5000 },

@@ -8,7 +8,6 @@ import { sql } from 'kysely';
 import type { Benchmark } from './support/benchmark';
 import { printCallers, printCpuProfile } from './support/cpuprofile';
 import { createBenchDatabase } from './support/database';
-import { signToken } from './support/jwt';
 import { oneRowInsert, pgbench } from './support/pgbench';
 import { figure, goal, line, ratio, title } from './support/report';
 import { cpuSecondsOf, startService, type Service } from './support/service';
@@ -66,8 +65,8 @@ const bench: Benchmark = {
       if (flags.profile) env.CCO_PROFILE_DIR = join(work, 'profile');
       service = await startService(env, { logFile: join(work, 'service.log'), nodeArgs: flags.profile ? ['--import', './bench/support/profilePreload.mjs'] : [] });
       const tokens = {
-        CN: `Bearer ${signToken(service.secret, service.issuer, { sub: 'cn-bench-officer', party: 'CN', roles: ['officer'] })}`,
-        KH: `Bearer ${signToken(service.secret, service.issuer, { sub: 'kh-bench-officer', party: 'KH', roles: ['officer'] })}`,
+        CN: `Bearer ${service.token({ sub: 'cn-bench-officer', party: 'CN', roles: ['officer'] })}`,
+        KH: `Bearer ${service.token({ sub: 'kh-bench-officer', party: 'KH', roles: ['officer'] })}`,
       };
 
       if (Number(flags.warmup) > 0) await load(service, tokens, connections, Number(flags.warmup));
@@ -88,7 +87,7 @@ const bench: Benchmark = {
         bench: (process.cpuUsage(cpu0.bench).user + process.cpuUsage(cpu0.bench).system) / 1e6,
       };
       const memory = service.memory();
-      const heap = await heapFigures(service.url);
+      const heap = await heapFigures(service.metricsUrl);
       const rps = result.requests.total / result.duration;
 
       title(`append-http: ${connections} connections, ${duration} s (after ${flags.warmup} s warm-up)`);
@@ -197,8 +196,8 @@ function load(service: Service, tokens: { CN: string; KH: string }, connections:
 }
 
 /** The service's own memory figures from /metrics (prom-client's default metrics). */
-async function heapFigures(url: string): Promise<string> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function heapFigures(metricsUrl: string): Promise<string> {
+  const text = await (await fetch(metricsUrl)).text();
   const value = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   return `${value('nodejs_heap_size_total_bytes').toFixed(1)} / ${value('nodejs_heap_size_used_bytes').toFixed(1)}, ${value('nodejs_external_memory_bytes').toFixed(1)}`;
 }

@@ -8,6 +8,7 @@ import * as notifyAfterCommit from './20261123140000_notify_after_commit';
 import * as idempotencyByReference from './20261123150000_idempotency_by_reference';
 import * as statisticsDaily from './20261123160000_statistics_daily';
 import * as statisticsHandoverDays from './20261130000000_statistics_handover_days';
+import * as accessCredential from './20261130020000_access_credential';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '20261123150000_idempotency_by_reference': idempotencyByReference,
   '20261123160000_statistics_daily': statisticsDaily,
   '20261130000000_statistics_handover_days': statisticsHandoverDays,
+  '20261130020000_access_credential': accessCredential,
 };

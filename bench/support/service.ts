@@ -2,7 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { benchIdentities } from './jwt';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,8 +22,10 @@ export async function freePort(): Promise<number> {
 export interface Service {
   url: string;
   pid: number;
-  secret: string;
-  issuer: string;
+  /** A token of the claims' party's identity provider (the bench's own keys, which the service trusts). */
+  token(claims: { sub: string; party: 'KH' | 'CN'; roles: string[] }): string;
+  /** /metrics, on its own listener as in production. */
+  metricsUrl: string;
   logFile: string;
   /** Resident memory now, and the peak the kernel recorded for the process (VmHWM), in bytes. */
   memory(): { rss: number; peak: number };
@@ -39,8 +42,8 @@ export interface Service {
  */
 export async function startService(env: Record<string, string>, options: { nodeArgs?: string[]; logFile: string; unset?: string[] }): Promise<Service> {
   const port = await freePort();
-  const secret = randomBytes(24).toString('base64url');
-  const issuer = 'cco-bench';
+  const metricsPort = await freePort();
+  const identities = benchIdentities(dirname(options.logFile));
   const { KAFKA_BROKERS: _k, ...inherited } = process.env;
   for (const name of options.unset ?? []) delete inherited[name];
   const log = openSync(options.logFile, 'w');
@@ -52,8 +55,8 @@ export async function startService(env: Record<string, string>, options: { nodeA
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
-      JWT_SECRET: secret,
-      JWT_ISSUER: issuer,
+      ...identities.env,
+      METRICS_PORT: String(metricsPort),
       PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'info',
       ...env,
@@ -82,8 +85,8 @@ export async function startService(env: Record<string, string>, options: { nodeA
   return {
     url,
     pid,
-    secret,
-    issuer,
+    token: (claims) => identities.sign(claims),
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     logFile: options.logFile,
     memory() {
       const s = status();

@@ -5,7 +5,7 @@ import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafk
 import { printFigures } from '../faults/support/figures';
 import { RawClient } from '../faults/support/http';
 import { uniqueSubject } from '../faults/support/personalData';
-import { childAuth, serverProcess, type ServerProcess } from '../faults/support/serverProcess';
+import { serverProcess, type ServerProcess } from '../faults/support/serverProcess';
 import { validToken } from '../faults/support/tokens';
 import { verifyAcknowledged, verifyStreams } from '../faults/support/verify';
 import { acknowledged, drive, Walk, type Principal } from '../faults/support/walker';
@@ -71,12 +71,12 @@ it('each process runs only its part: the APIs no workers, the worker no API but 
   const health = await fetch(`${worker.url}/health`);
   expect(health.status).toBe(200);
   expect(((await health.json()) as { projections: unknown[] }).projections.length).toBeGreaterThan(0);
-  const officer = validToken(childAuth, { sub: 'inst-officer', party: 'CN', roles: ['officer'] });
+  const officer = validToken({ sub: 'inst-officer', party: 'CN', roles: ['officer'] });
   expect((await fetch(`${worker.url}/v1/cases`, { headers: { authorization: `Bearer ${officer}` } })).status).toBe(404);
 });
 
 it(`three APIs and one worker under concurrent load (${caseCount} cases × 4 commands): nothing lost or doubled, every 2xx once, chain whole, projections equal a rebuild, Kafka complete`, async () => {
-  const principal = (party: 'CN' | 'KH'): Principal => ({ party, sub: `inst-${party}`, token: validToken(childAuth, { sub: `inst-${party}`, party, roles: ['officer'] }) });
+  const principal = (party: 'CN' | 'KH'): Principal => ({ party, sub: `inst-${party}`, token: validToken({ sub: `inst-${party}`, party, roles: ['officer'] }) });
   const walks = Array.from({ length: caseCount }, (_v, i) => new Walk(i, uniqueSubject()));
   let next = 0;
   const served = [0, 0, 0];
@@ -108,7 +108,7 @@ it(`three APIs and one worker under concurrent load (${caseCount} cases × 4 com
   expect(facts).toEqual({ streams: caseCount, events: acked.length });
 
   // The worker's chainer linked every event, once (through any API: they share the database).
-  const auditor = validToken(childAuth, { sub: 'inst-auditor', party: 'KH', roles: ['auditor'] });
+  const auditor = validToken({ sub: 'inst-auditor', party: 'KH', roles: ['auditor'] });
   const integrity = await waitForFullChain((path) => clients[1]!.send({ method: 'GET', path, headers: { authorization: `Bearer ${auditor}` } }), facts.events);
   const chain = await sql<{ n: number; distinct: number; max: string }>`
     select count(*)::int as n, count(distinct position)::int as distinct, max(seq)::text as max from event_chain`.execute(db);

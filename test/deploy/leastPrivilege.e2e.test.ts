@@ -6,7 +6,7 @@ import { findProjection, projectionTables as serviceOwnedTables, rebuildProjecti
 import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafkaTestKit';
 import { RawClient } from '../faults/support/http';
 import { uniqueSubject } from '../faults/support/personalData';
-import { childAuth, serverProcess, type ServerProcess } from '../faults/support/serverProcess';
+import { serverProcess, type ServerProcess } from '../faults/support/serverProcess';
 import { validToken } from '../faults/support/tokens';
 import { acknowledged, drive, Walk, type Principal } from '../faults/support/walker';
 import { createTwoRoleDatabase, errorCodeOf, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';
@@ -93,7 +93,7 @@ it('granting again (every start does) changes nothing and rewrites no table\'s c
 });
 
 it('the service works end to end as the non-owner: commands, access log, chainer, projections (and their rebuild, twice), relay', { timeout: 4 * readersDeadlineMs }, async () => {
-  const principal = (party: 'CN' | 'KH'): Principal => ({ party, sub: `lp-${party}`, token: validToken(childAuth, { sub: `lp-${party}`, party, roles: ['officer'] }) });
+  const principal = (party: 'CN' | 'KH'): Principal => ({ party, sub: `lp-${party}`, token: validToken({ sub: `lp-${party}`, party, roles: ['officer'] }) });
   const walks = Array.from({ length: 4 }, (_v, i) => new Walk(i, uniqueSubject()));
   await drive({ client: () => client, walks, principals: { CN: principal('CN'), KH: principal('KH') }, concurrency: 2 });
   expect(walks.map((w) => w.failed)).toEqual([undefined, undefined, undefined, undefined]);
@@ -106,7 +106,7 @@ it('the service works end to end as the non-owner: commands, access log, chainer
   const accessLog = await query<{ n: number }>(roles.adminUrl, 'select count(*)::int as n from personal_data_access where case_id = $1', [caseId]);
   expect(accessLog[0]!.n).toBeGreaterThan(0);
 
-  const auditor = validToken(childAuth, { sub: 'lp-auditor', party: 'KH', roles: ['auditor'] });
+  const auditor = validToken({ sub: 'lp-auditor', party: 'KH', roles: ['auditor'] });
   await waitForFullChain((path) => client.send({ method: 'GET', path, headers: { authorization: `Bearer ${auditor}` } }), 16);
 
   // The projections catch up, and rebuild (create, fill, swap whole tables) as the service; the

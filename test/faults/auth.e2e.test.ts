@@ -1,15 +1,16 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { developmentAudience, developmentIssuers, developmentJwks } from '@cco/dev-auth';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deportationFiling, verification } from '../support/fixtures';
-import { startTestApp, testAuth, type TestApp } from '../support/testApp';
+import { startTestApp, type TestApp } from '../support/testApp';
 import { printFigures } from './support/figures';
 import { isProblem, RawClient } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { fillPath, operationsOf, type Operation } from './support/spec';
-import { b64url, signHmac, unsigned, validToken, type Json } from './support/tokens';
+import { b64url, developmentHeader, developmentPublicPem, signEd25519, signHmac, unsigned, validToken, type Json } from './support/tokens';
 
-// Item 5: tokens built by hand (base64url + node:crypto HMAC), each wrong in one way, against
+// Item 5: tokens built by hand (base64url + node:crypto), each wrong in one way, against
 // every documented operation that needs a token: each answer is 401 problem+json with
 // WWW-Authenticate: Bearer, and nothing is appended. (The party × role × endpoint matrix for
 // valid tokens is services/api/test/authorization.e2e.test.ts.)
@@ -44,89 +45,107 @@ afterAll(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const { secret, issuer } = testAuth;
+const issuer = developmentIssuers.KH;
 /** Claims that would be accepted for every operation (all roles): each case breaks one thing. */
-const good = () => ({ sub: 'auth-probe', party: 'KH', roles: ['officer', 'supervisor', 'auditor', 'analyst'], iss: issuer, iat: now(), exp: now() + 600 });
+const good = () => ({ sub: 'auth-probe', party: 'KH', roles: ['officer', 'supervisor', 'auditor', 'analyst'], iss: issuer, aud: developmentAudience, iat: now(), exp: now() + 600 });
 const without = (claim: string) => {
   const { [claim]: _dropped, ...rest } = good() as Json;
   return rest;
 };
-const hs256 = (payload: Json | string) => signHmac({ alg: 'HS256', typ: 'JWT' }, payload, secret);
+/** Signed correctly with KH's key (EdDSA, its kid): only the payload is wrong. */
+const kh = (payload: Json | string) => signEd25519(developmentHeader('KH'), payload, 'KH');
 const swapSignature = (token: string, signature: string) => `${token.split('.').slice(0, 2).join('.')}.${signature}`;
+const publicPem = developmentPublicPem('KH');
+const publicX = developmentJwks('KH').keys[0]!.x;
+const kid = developmentHeader('KH').kid;
 
 const badTokens: [string, string][] = [
   // time
-  ['expired an hour ago', validToken(testAuth, { ...good(), iat: now() - 7200, exp: now() - 3600 })],
-  ['expired a second ago', validToken(testAuth, { ...good(), exp: now() - 1 })],
-  ['not yet valid (nbf in an hour)', validToken(testAuth, { ...good(), nbf: now() + 3600 })],
-  ['exp not a number', hs256({ ...good(), exp: 'tomorrow' })],
-  ['nbf not a number', hs256({ ...good(), nbf: 'now' })],
+  ['expired an hour ago', validToken({ ...good(), iat: now() - 7200, exp: now() - 3600 })],
+  ['expired two minutes ago (beyond the clock skew)', validToken({ ...good(), exp: now() - 120 })],
+  ['not yet valid (nbf in an hour)', validToken({ ...good(), nbf: now() + 3600 })],
+  ['exp not a number', kh({ ...good(), exp: 'tomorrow' })],
+  ['nbf not a number', kh({ ...good(), nbf: 'now' })],
+  ['no expiry (exp missing)', validToken({ ...good(), exp: undefined })],
+  ['no iat', validToken({ ...good(), iat: undefined })],
+  ['iat a day in the future', validToken({ ...good(), iat: now() + 86_400, exp: now() + 86_400 + 600 })],
+  ['exp 1e20 (unbounded lifetime)', validToken({ ...good(), exp: 1e20 })],
+  ['lifetime 12 h and a minute', validToken({ ...good(), exp: now() + 12 * 3600 + 60 })],
   // alg none, in every spelling, with and without a signature
-  ['alg none', unsigned({ alg: 'none', typ: 'JWT' }, good())],
-  ['alg None', unsigned({ alg: 'None', typ: 'JWT' }, good())],
-  ['alg NONE', unsigned({ alg: 'NONE' }, good())],
-  ['alg nOnE', unsigned({ alg: 'nOnE' }, good())],
-  ['alg none keeping a valid signature', swapSignature(unsigned({ alg: 'none' }, good()), hs256(good()).split('.')[2]!)],
-  ['no alg at all', signHmac({ typ: 'JWT' }, good(), secret)],
-  // algorithm confusion
-  ['RS256 header, HMAC-SHA256 signature with the secret (public-key-as-HMAC-secret confusion)', signHmac({ alg: 'RS256', typ: 'JWT' }, good(), secret)],
-  ['RS256 header, HMAC signature with a PEM-wrapped secret as the "public key"', signHmac({ alg: 'RS256' }, good(), `-----BEGIN PUBLIC KEY-----\n${Buffer.from(secret).toString('base64')}\n-----END PUBLIC KEY-----\n`)],
-  ['ES256 header, HMAC signature', signHmac({ alg: 'ES256' }, good(), secret)],
-  ['PS256 header, HMAC signature', signHmac({ alg: 'PS256' }, good(), secret)],
-  ['EdDSA header, HMAC signature', signHmac({ alg: 'EdDSA' }, good(), secret)],
-  ['HS512, correctly signed with the secret', signHmac({ alg: 'HS512', typ: 'JWT' }, good(), secret, 'HS512')],
-  ['HS384, correctly signed with the secret', signHmac({ alg: 'HS384', typ: 'JWT' }, good(), secret, 'HS384')],
-  ['HS256 header, HS512 signature', swapSignature(hs256(good()), signHmac({ alg: 'HS256', typ: 'JWT' }, good(), secret, 'HS512').split('.')[2]!)],
-  ['alg hs256 in lower case', signHmac({ alg: 'hs256' }, good(), secret)],
-  ['jwk header carrying its own key', signHmac({ alg: 'HS256', jwk: { kty: 'oct', k: b64url('attacker') } }, good(), 'attacker')],
+  ['alg none', unsigned({ alg: 'none', typ: 'JWT', kid }, good())],
+  ['alg None', unsigned({ alg: 'None', typ: 'JWT', kid }, good())],
+  ['alg NONE', unsigned({ alg: 'NONE', kid }, good())],
+  ['alg nOnE', unsigned({ alg: 'nOnE', kid }, good())],
+  ['alg none keeping a valid signature', swapSignature(unsigned({ alg: 'none', kid }, good()), kh(good()).split('.')[2]!)],
+  ['no alg at all', signEd25519({ typ: 'JWT', kid }, good())],
+  // algorithm confusion: the public key (PEM, or the JWK's x) used as an HMAC secret
+  ['HS256 signed with the public key (PEM) as the secret', signHmac({ alg: 'HS256', typ: 'JWT', kid }, good(), publicPem)],
+  ['HS256 signed with the public JWK x as the secret', signHmac({ alg: 'HS256', typ: 'JWT', kid }, good(), publicX)],
+  ['HS512 signed with the public key as the secret', signHmac({ alg: 'HS512', kid }, good(), publicPem, 'HS512')],
+  ['EdDSA header, HMAC signature with the public key', signHmac({ alg: 'EdDSA', kid }, good(), publicPem)],
+  ['RS256 header, Ed25519 signature', signEd25519({ alg: 'RS256', kid }, good())],
+  ['PS256 header, Ed25519 signature', signEd25519({ alg: 'PS256', kid }, good())],
+  ['alg eddsa in lower case', signEd25519({ alg: 'eddsa', kid }, good())],
+  ['jwk header carrying its own key', signHmac({ alg: 'HS256', kid, jwk: { kty: 'oct', k: b64url('attacker') } }, good(), 'attacker')],
   ['kid path traversal signed with an empty key', signHmac({ alg: 'HS256', kid: '../../../../dev/null' }, good(), '')],
+  // kid and keys
+  ['no kid', signEd25519({ alg: 'EdDSA', typ: 'JWT' }, good())],
+  ['kid empty', signEd25519({ alg: 'EdDSA', kid: '' }, good())],
+  ['kid unknown to KH', signEd25519({ alg: 'EdDSA', kid: 'kh-unknown' }, good())],
+  ['kid a number', signEd25519({ alg: 'EdDSA', kid: 1 }, good())],
+  ['signed with another Ed25519 key under KH’s kid', signEd25519(developmentHeader('KH'), good(), 'KH', generateKeyPairSync('ed25519').privateKey)],
+  // one party's key can never speak for the other
+  ['KH key, party CN (KH issuer)', kh({ ...good(), party: 'CN' })],
+  ['KH key and kid, CN issuer', kh({ ...good(), iss: developmentIssuers.CN, party: 'CN' })],
+  ['KH key, CN’s kid, CN issuer', signEd25519(developmentHeader('CN'), { ...good(), iss: developmentIssuers.CN, party: 'CN' }, 'KH')],
+  ['CN key, KH’s kid, KH issuer', signEd25519(developmentHeader('KH'), good(), 'CN')],
   // signature
-  ['signed with another secret', signHmac({ alg: 'HS256', typ: 'JWT' }, good(), 'another-secret-of-sufficient-length')],
-  ['signed with an empty secret', signHmac({ alg: 'HS256', typ: 'JWT' }, good(), '')],
-  ['signature of other claims', swapSignature(hs256(good()), hs256({ ...good(), sub: 'someone-else' }).split('.')[2]!)],
-  // (Not the last character: its two low bits are padding, and some changes there decode to the same bytes.)
-  ['one signature character changed', (() => { const tk = hs256(good()); const i = tk.length - 20; return tk.slice(0, i) + (tk[i] === 'A' ? 'B' : 'A') + tk.slice(i + 1); })()],
-  ['signature truncated', hs256(good()).slice(0, -10)],
-  ['empty signature', swapSignature(hs256(good()), '')],
-  ['payload changed after signing', (() => { const [h, , s] = hs256(good()).split('.'); return `${h}.${b64url(JSON.stringify({ ...good(), party: 'CN' }))}.${s}`; })()],
-  // issuer
-  ['wrong issuer', validToken(testAuth, { ...good(), iss: 'someone-else' })],
-  ['no expiry (exp missing)', validToken(testAuth, { ...good(), exp: undefined })],
-  ['no issuer', hs256(without('iss'))],
-  ['issuer in another case', validToken(testAuth, { ...good(), iss: issuer.toUpperCase() })],
+  ['signature of other claims', swapSignature(kh(good()), kh({ ...good(), sub: 'someone-else' }).split('.')[2]!)],
+  // (Not the last character: its low bits are padding, and some changes there decode to the same bytes.)
+  ['one signature character changed', (() => { const tk = kh(good()); const i = tk.length - 20; return tk.slice(0, i) + (tk[i] === 'A' ? 'B' : 'A') + tk.slice(i + 1); })()],
+  ['signature truncated', kh(good()).slice(0, -10)],
+  ['empty signature', swapSignature(kh(good()), '')],
+  ['payload changed after signing', (() => { const [h, , sig] = kh(good()).split('.'); return `${h}.${b64url(JSON.stringify({ ...good(), sub: 'someone-else' }))}.${sig}`; })()],
+  // issuer and audience
+  ['wrong issuer', validToken({ ...good(), iss: 'someone-else' })],
+  ['no issuer', kh(without('iss'))],
+  ['issuer in another case', validToken({ ...good(), iss: issuer.toUpperCase() })],
+  ['no audience', kh(without('aud'))],
+  ['wrong audience', validToken({ ...good(), aud: 'another-api' })],
+  ['audience in another case', validToken({ ...good(), aud: developmentAudience.toUpperCase() })],
   // claims the contract requires
-  ['missing sub', hs256(without('sub'))],
-  ['missing party', hs256(without('party'))],
-  ['missing roles', hs256(without('roles'))],
-  ['party US', hs256({ ...good(), party: 'US' })],
-  ['party in lower case', hs256({ ...good(), party: 'kh' })],
-  ['party as an array', hs256({ ...good(), party: ['KH', 'CN'] })],
-  ['roles [root]', hs256({ ...good(), roles: ['root'] })],
-  ['roles [officer, root]', hs256({ ...good(), roles: ['officer', 'root'] })],
-  ['roles a string', hs256({ ...good(), roles: 'officer' })],
-  ['roles empty', hs256({ ...good(), roles: [] })],
-  ['roles an object', hs256({ ...good(), roles: { 0: 'officer', length: 1 } })],
-  ['sub empty', hs256({ ...good(), sub: '' })],
-  ['sub a number', hs256({ ...good(), sub: 42 })],
-  ['sub null', hs256({ ...good(), sub: null })],
-  ['sub too long', hs256({ ...good(), sub: 'x'.repeat(201) })],
-  ['sub with a NUL character', hs256({ ...good(), sub: 'kh\u0000officer' })],
-  ['sub with a control character', hs256({ ...good(), sub: 'kh\u001bofficer' })],
-  ['sub with a lone surrogate', hs256({ ...good(), sub: 'kh\ud800officer' })],
-  ['__proto__ smuggling the roles', hs256(`{"sub":"p","party":"KH","iss":"${issuer}","__proto__":{"roles":["supervisor"]}}`)],
+  ['missing sub', kh(without('sub'))],
+  ['missing party', kh(without('party'))],
+  ['missing roles', kh(without('roles'))],
+  ['party US', kh({ ...good(), party: 'US' })],
+  ['party in lower case', kh({ ...good(), party: 'kh' })],
+  ['party as an array', kh({ ...good(), party: ['KH', 'CN'] })],
+  ['roles [root]', kh({ ...good(), roles: ['root'] })],
+  ['roles [officer, root]', kh({ ...good(), roles: ['officer', 'root'] })],
+  ['roles a string', kh({ ...good(), roles: 'officer' })],
+  ['roles empty', kh({ ...good(), roles: [] })],
+  ['roles an object', kh({ ...good(), roles: { 0: 'officer', length: 1 } })],
+  ['sub empty', kh({ ...good(), sub: '' })],
+  ['sub a number', kh({ ...good(), sub: 42 })],
+  ['sub null', kh({ ...good(), sub: null })],
+  ['sub too long', kh({ ...good(), sub: 'x'.repeat(201) })],
+  ['sub with a NUL character', kh({ ...good(), sub: 'kh\u0000officer' })],
+  ['sub with a control character', kh({ ...good(), sub: 'kh\u001bofficer' })],
+  ['sub with a lone surrogate', kh({ ...good(), sub: 'kh\ud800officer' })],
+  ['__proto__ smuggling the roles', kh(`{"sub":"p","party":"KH","iss":"${issuer}","aud":"${developmentAudience}","iat":${now()},"exp":${now() + 600},"__proto__":{"roles":["supervisor"]}}`)],
   // not JSON, not an object
-  ['payload a JSON array', hs256('[]')],
-  ['payload a string', hs256('"hello"')],
-  ['payload null', hs256('null')],
-  ['payload not JSON', hs256('{sub: nope')],
-  ['header not JSON', `${b64url('{alg:HS256')}.${b64url(JSON.stringify(good()))}.${createHmac('sha256', secret).update('x').digest('base64url')}`],
+  ['payload a JSON array', kh('[]')],
+  ['payload a string', kh('"hello"')],
+  ['payload null', kh('null')],
+  ['payload not JSON', kh('{sub: nope')],
+  ['header not JSON', `${b64url('{alg:EdDSA')}.${b64url(JSON.stringify(good()))}.${createHmac('sha256', 'x').update('x').digest('base64url')}`],
   // malformed
-  ['two segments', hs256(good()).split('.').slice(0, 2).join('.')],
-  ['one segment', hs256(good()).split('.')[0]!],
-  ['four segments', `${hs256(good())}.extra`],
+  ['two segments', kh(good()).split('.').slice(0, 2).join('.')],
+  ['one segment', kh(good()).split('.')[0]!],
+  ['four segments', `${kh(good())}.extra`],
   ['empty segments', '..'],
   ['not base64url', '!!!.@@@.###'],
-  ['standard base64 with padding', (() => { const [h, p, s] = hs256(good()).split('.'); return [h, p, s].map((x) => Buffer.from(x!, 'base64url').toString('base64')).join('.'); })()],
+  ['standard base64 with padding', (() => { const [h, p, sig] = kh(good()).split('.'); return [h, p, sig].map((x) => Buffer.from(x!, 'base64url').toString('base64')).join('.'); })()],
   ['a random string', 'hello'],
   ['huge (12 KB of garbage)', `${'a'.repeat(6000)}.${'b'.repeat(6000)}.c`],
 ];
@@ -153,7 +172,7 @@ function requestFor(op: Operation, authorization: string | undefined) {
 
 describe('bad tokens on every operation that needs one', () => {
   it('the hand-built baseline token is accepted (so each case below fails for its one defect)', async () => {
-    const token = validToken(testAuth, good());
+    const token = validToken(good());
     for (const op of protectedOps) {
       const response = await client.send(requestFor(op, `Bearer ${token}`));
       expect(response.status, `${op.name}: ${response.text}`).not.toBe(401);
@@ -175,7 +194,7 @@ describe('bad tokens on every operation that needs one', () => {
 
   it.each(badHeaders)('%s → 401 problem+json', async (_name, header) => {
     for (const op of protectedOps) {
-      const response = await client.send(requestFor(op, header(validToken(testAuth, good())) || undefined));
+      const response = await client.send(requestFor(op, header(validToken(good())) || undefined));
       expect(response.status, `${op.name}: ${response.text}`).toBe(401);
       expect(isProblem(response), response.text).toBe(true);
     }

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { printFigures } from './support/figures';
 import { RawClient } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
-import { childAuth, serverProcess, type ServerProcess } from './support/serverProcess';
+import { serverProcess, type ServerProcess } from './support/serverProcess';
 import { validToken } from './support/tokens';
 import { verifyAcknowledged, verifyStreams, eventCount, expectFullChain } from './support/verify';
 import { acknowledged, drive, eventOf, requestOf, sleep, Walk, type Principal } from './support/walker';
@@ -49,7 +49,7 @@ afterAll(async () => {
 const principal = (party: 'CN' | 'KH', sub: string): Principal => ({
   party,
   sub,
-  token: validToken(childAuth, { sub, party, roles: ['officer'], exp: Math.floor(Date.now() / 1000) + 3600 }),
+  token: validToken({ sub, party, roles: ['officer'], exp: Math.floor(Date.now() / 1000) + 3600 }),
 });
 
 it(`SIGKILL under load (${kills}×), restart: nothing lost or doubled, keys honoured, chain intact, projections equal a rebuild, relay resumes without loss`, async () => {
@@ -138,7 +138,7 @@ it(`SIGKILL under load (${kills}×), restart: nothing lost or doubled, keys hono
   for (const { types: t } of types.rows) expect(t).toEqual(Object.values(eventOf));
 
   // The chainer catches up after the restarts and the whole chain verifies from the genesis.
-  const auditor = validToken(childAuth, { sub: 'crash-auditor', party: 'KH', roles: ['auditor'] });
+  const auditor = validToken({ sub: 'crash-auditor', party: 'KH', roles: ['auditor'] });
   const integrity = await expectFullChain(client, auditor, facts.events);
 
   // Projections: each live read model, after two crashes, equals a rebuild from zero.

@@ -4,7 +4,7 @@ import { printFigures } from './support/figures';
 import { RawClient } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { privatePostgres, type PrivatePostgres } from './support/privatePostgres';
-import { childAuth, serverProcess, type ServerProcess } from './support/serverProcess';
+import { serverProcess, type ServerProcess } from './support/serverProcess';
 import { validToken } from './support/tokens';
 import { verifyAcknowledged, verifyStreams, expectFullChain } from './support/verify';
 import { acknowledged, drive, eventOf, sleep, Walk, type Principal } from './support/walker';
@@ -39,7 +39,7 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-const principal = (party: 'CN' | 'KH', sub: string): Principal => ({ party, sub, token: validToken(childAuth, { sub, party, roles: ['officer'] }) });
+const principal = (party: 'CN' | 'KH', sub: string): Principal => ({ party, sub, token: validToken({ sub, party, roles: ['officer'] }) });
 
 it('PostgreSQL down under load: /health 503 meanwhile, recovery without a restart, no acknowledged command lost', async () => {
   const principals = { CN: principal('CN', 'dbdown-cn-officer'), KH: principal('KH', 'dbdown-kh-officer') };
@@ -128,7 +128,7 @@ it('PostgreSQL down under load: /health 503 meanwhile, recovery without a restar
   for (const walk of walks) expect(walk.commands.filter((c) => c.acked).map((c) => eventOf[c.step])).toEqual(Object.values(eventOf));
 
   // The hash chainer recovers as well.
-  const auditor = validToken(childAuth, { sub: 'dbdown-auditor', party: 'CN', roles: ['auditor'] });
+  const auditor = validToken({ sub: 'dbdown-auditor', party: 'CN', roles: ['auditor'] });
   const integrity = await expectFullChain(client, auditor, facts.events);
 
   printFigures('database-restart', {

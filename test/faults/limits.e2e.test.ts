@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { signDevelopmentToken } from '@cco/dev-auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deportationFiling } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/testApp';
@@ -33,7 +34,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const tokenFor = (sub: string, party: 'KH' | 'CN' = 'CN', roles = ['officer']) => t.app.jwt.sign({ sub, party, roles });
+const tokenFor = (sub: string, party: 'KH' | 'CN' = 'CN', roles = ['officer']) => signDevelopmentToken({ sub, party, roles });
 const get = (path: string, token?: string) => client.send({ method: 'GET', path, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('security headers', () => {

@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { printFigures } from './support/figures';
 import { etagVersion, isProblem, RawClient, type RawResponse } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
-import { childAuth, residentMemory, serverProcess, type ServerProcess } from './support/serverProcess';
+import { residentMemory, serverProcess, type ServerProcess } from './support/serverProcess';
 import { validToken } from './support/tokens';
 import { verifyStreams } from './support/verify';
 import { sleep } from './support/walker';
@@ -63,9 +63,9 @@ interface Answer {
 
 it(`${seconds} s of ${clients} clients on ${activeCases} cases: every 2xx one event, every 409/412 none, memory flat`, async () => {
   const tokens = Array.from({ length: clients }, (_v, i) => ({
-    cn: validToken(childAuth, { sub: `load-${i}-cn`, party: 'CN', roles: ['officer'] }),
-    kh: validToken(childAuth, { sub: `load-${i}-kh`, party: 'KH', roles: ['officer'] }),
-    khSupervisor: validToken(childAuth, { sub: `load-${i}-khs`, party: 'KH', roles: ['supervisor'] }),
+    cn: validToken({ sub: `load-${i}-cn`, party: 'CN', roles: ['officer'] }),
+    kh: validToken({ sub: `load-${i}-kh`, party: 'KH', roles: ['officer'] }),
+    khSupervisor: validToken({ sub: `load-${i}-khs`, party: 'KH', roles: ['supervisor'] }),
   }));
   const answers: Answer[] = [];
   const transportErrors: string[] = [];

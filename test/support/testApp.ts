@@ -1,13 +1,38 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Party, Role } from '@cco/domain';
+import { developmentAudience, developmentIssuers, developmentJwks, signDevelopmentToken } from '@cco/dev-auth';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../../services/api/src/app';
 import { loggerOptions } from '../../services/api/src/logger';
+import type { AuthOptions } from '../../services/api/src/plugins/auth';
 import type { ApiTables } from '../../services/api/src/tables';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
 
-export const testAuth = { secret: 'test-secret-for-the-e2e-suite-only', issuer: 'cco-test' };
+/** Each party's development JWKS as a file, read as production reads AUTH_<party>_JWKS. */
+const jwksDir = mkdtempSync(join(tmpdir(), 'cco-test-jwks-'));
+const jwksFile = (party: Party) => {
+  const file = join(jwksDir, `${party}.json`);
+  writeFileSync(file, JSON.stringify(developmentJwks(party)));
+  return file;
+};
+/**
+ * Per-party trust as production has it (each party's own issuer and key set; no shared
+ * secret), on the development keys: tests sign with them (signDevelopmentToken).
+ */
+export const testAuth: AuthOptions = {
+  parties: {
+    KH: { issuer: developmentIssuers.KH, jwks: { file: jwksFile('KH') } },
+    CN: { issuer: developmentIssuers.CN, jwks: { file: jwksFile('CN') } },
+  },
+  audience: developmentAudience,
+  timing: { maxAgeMs: 600_000, cooldownMs: 30_000, fetchTimeoutMs: 5000 },
+};
+/** A token of `party`'s identity provider (its development key) for these roles. */
+export const testToken = (party: Party, ...roles: Role[]) => signDevelopmentToken({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles });
 /** The key-encryption key of the test servers (tests that open sealed rows by hand need it). */
 export const testPersonalDataKey = Buffer.alloc(32, 'test-kek');
 
@@ -29,7 +54,7 @@ export interface TestResponse {
 }
 
 /** The real server on an ephemeral port over a database of this test file's own. */
-export async function startTestApp(options: { workers?: boolean; holdbackAlertMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(options: { workers?: boolean; auth?: AuthOptions; holdbackAlertMs?: number } = {}): Promise<TestApp> {
   const database = await createTestDatabase<ApiTables>();
   const logs: string[] = [];
   const sink = new Writable({
@@ -39,14 +64,14 @@ export async function startTestApp(options: { workers?: boolean; holdbackAlertMs
     },
   });
   const logger = pino(loggerOptions('info'), sink);
-  const app = await buildApp({ database, auth: testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, holdbackAlertMs: options.holdbackAlertMs, logger });
+  const app = await buildApp({ database, auth: options.auth ?? testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, holdbackAlertMs: options.holdbackAlertMs, logger });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,
     url,
     database,
     logs,
-    token: (party, ...roles) => app.jwt.sign({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles }),
+    token: testToken,
     async request(method, path, { token, body, headers = {} } = {}) {
       const response = await fetch(`${url}${path}`, {
         method,

@@ -4527,6 +4527,10 @@ export interface operations {
                             actor: string;
                             party: string;
                             roles: string[];
+                            /** @description The verified iss of the reader’s token */
+                            issuer: string | null;
+                            /** @description The key (kid) that signed the reader’s token */
+                            kid: string | null;
                             resource: string;
                             correlationId: string;
                             accessedAt: string;

@@ -1,3 +1,4 @@
+import type { Role } from '@cco/domain';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
@@ -5,7 +6,7 @@ import { buildApp } from '../../api/src/app';
 import { capturedLog, testSettings } from '@cco/publishing/testing';
 import { deportationFiling, handover, verification } from '../../../test/support/fixtures';
 import { FAST_CONSUMER, uniqueGroupId } from '../../../test/support/kafka/kafkaTestKit';
-import { testAuth, testPersonalDataKey } from '../../../test/support/testApp';
+import { testAuth, testPersonalDataKey, testToken } from '../../../test/support/testApp';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { readMonthlyDeportations, type MonthlyCount } from '../src/readMonthlyDeportations';
 import { startAnalyticsConsumer } from '../src/startAnalyticsConsumer';
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-const tokenOf = (party: 'CN' | 'KH', ...roles: string[]) => app.jwt.sign({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles });
+const tokenOf = (party: 'CN' | 'KH', ...roles: Role[]) => testToken(party, ...roles);
 
 async function post(url: string, token: string, body: object): Promise<{ id: string }> {
   const response = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload: body });

@@ -30,6 +30,8 @@ import type { ApiTables } from './tables';
 export interface AppOptions {
   database: Database<ApiTables>;
   auth: AuthOptions;
+  /** GET /metrics on the API's port (default true; production serves it on a listener of its own). */
+  metricsOnApiPort?: boolean;
   /** PERSONAL_DATA_KEY: wraps each subject's data key. */
   personalDataKey: Buffer;
   migrate?: boolean;
@@ -77,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(problemsPlugin);
   await app.register(bodiesPlugin);
   await app.register(limitsPlugin, limits);
-  await app.register(metricsPlugin);
+  await app.register(metricsPlugin, { onApiPort: options.metricsOnApiPort ?? true });
   await app.register(databasePlugin, { database: options.database, migrate: options.migrate ?? true, personalDataKey: options.personalDataKey });
   const api = options.api ?? true;
   if (api) await app.register(authPlugin, options.auth);

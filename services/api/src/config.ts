@@ -1,10 +1,15 @@
 import { developmentKeyEncryptionKey, parseKeyEncryptionKey } from '@cco/case-records';
-import { developmentJwtSecret } from '@cco/dev-auth';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parties, type Party } from '@cco/domain';
+import { developmentAudience, developmentIssuers, developmentJwks } from '@cco/dev-auth';
 import { readKafkaSettings, type KafkaSettings } from '@cco/publishing';
 import { z } from 'zod';
+import type { JwksSource } from './auth/partyKeySet';
+import type { AuthOptions } from './plugins/auth';
 
-// The development secret `npm start` and `npm run token` share when JWT_SECRET is unset.
-export { developmentJwtSecret };
+/** A setting the service refuses to start with: server.ts prints the message alone, one line. */
+export class ConfigError extends Error {}
 
 /** A duration: milliseconds, or a number with a unit (`10 seconds`, `1 minute`, `500ms`). */
 const duration = z
@@ -67,8 +72,19 @@ const configSchema = z.object({
   /** Which parts this process runs: the API, the background workers, or both (docs/operations.md). */
   CCO_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   DATA_DIR: z.string().default('./data'),
+  AUTH_KH_JWKS: z.string().min(1).optional(),
+  AUTH_CN_JWKS: z.string().min(1).optional(),
+  AUTH_KH_ISSUER: z.string().min(1).optional(),
+  AUTH_CN_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).default(developmentAudience),
+  /** How long a fetched key set is used before it is fetched again (a removed key works until then). */
+  AUTH_JWKS_CACHE: duration.default(600_000),
+  /** Development only: HS256 tokens of JWT_ISSUER signed with this secret are accepted too. */
   JWT_SECRET: z.string().min(16).optional(),
   JWT_ISSUER: z.string().default('cco-dev'),
+  /** /metrics on a listener of its own (always in production: never on the public port). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   PERSONAL_DATA_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.string().default('development'),
@@ -84,7 +100,10 @@ export interface Config {
   dataDir: string;
   /** Kafka publishing (KAFKA_BROKERS, KAFKA_TOPIC_* ...); undefined when KAFKA_BROKERS is unset. */
   kafka: KafkaSettings | undefined;
-  jwt: { secret: string; issuer: string; development: boolean };
+  /** Whose tokens are trusted (AUTH_*); `developmentParties` run on the published development keys. */
+  auth: AuthOptions & { developmentParties: Party[] };
+  /** /metrics: on the API's port (not in production) and/or a listener of its own. */
+  metrics: { onApiPort: boolean; listener: { port: number; host: string } | undefined };
   /** Wraps every subject's data key (crypto-shredding); see packages/case-records. */
   personalDataKey: { key: Buffer; development: boolean };
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
@@ -92,15 +111,45 @@ export interface Config {
   limits: LimitsConfig;
 }
 
-/** Reads the environment once; a production start without JWT_SECRET is refused. */
+/** The refetch interval CONTRACT.md allows for an unknown kid: at most every 30 s. */
+const refetchCooldownMs = 30_000;
+const defaultMetricsPort = 9464;
+
+/**
+ * Reads the environment once. A production start is refused (ConfigError) without both
+ * parties' keys and issuers, with JWT_SECRET set at all, or with the development personal-data key.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.parse(env);
-  if (parsed.NODE_ENV === 'production' && (!parsed.JWT_SECRET || !parsed.PERSONAL_DATA_KEY)) {
-    throw new Error('JWT_SECRET and PERSONAL_DATA_KEY are required when NODE_ENV=production');
+  const production = parsed.NODE_ENV === 'production';
+  const refusals: string[] = [];
+  if (production) {
+    const missing = ['AUTH_KH_JWKS', 'AUTH_KH_ISSUER', 'AUTH_CN_JWKS', 'AUTH_CN_ISSUER'].filter((name) => !parsed[name as keyof typeof parsed]);
+    if (missing.length > 0) refusals.push(`each ministry's keys and issuer are required (${missing.join(', ')} not set)`);
+    if (parsed.JWT_SECRET !== undefined) refusals.push('JWT_SECRET is for development only: unset it (each ministry signs with its own keys)');
+    if (!parsed.PERSONAL_DATA_KEY) refusals.push('PERSONAL_DATA_KEY is required');
+    else if (safeKey(parsed.PERSONAL_DATA_KEY)?.equals(parseKeyEncryptionKey(developmentKeyEncryptionKey))) {
+      refusals.push('PERSONAL_DATA_KEY is the published development key');
+    }
   }
   if (parsed.MIGRATIONS_DATABASE_URL && !parsed.DATABASE_URL) {
     throw new Error('MIGRATIONS_DATABASE_URL needs DATABASE_URL: the service connects through it as a role that does not own the tables');
   }
+  const trust = {} as AuthOptions['parties'];
+  const developmentParties: Party[] = [];
+  for (const party of parties) {
+    const jwks = parsed[`AUTH_${party}_JWKS`];
+    const issuer = parsed[`AUTH_${party}_ISSUER`];
+    if (jwks && !issuer) refusals.push(`AUTH_${party}_ISSUER is required with AUTH_${party}_JWKS`);
+    const source: JwksSource | undefined = !jwks ? undefined : /^https?:\/\//i.test(jwks) ? { url: jwks } : { file: resolve(jwks) };
+    if (source && 'file' in source && !existsSync(source.file)) refusals.push(`AUTH_${party}_JWKS: no such file ${source.file}`);
+    if (!source) developmentParties.push(party);
+    trust[party] = { issuer: issuer ?? developmentIssuers[party], jwks: source ?? { keys: developmentJwks(party) } };
+  }
+  if (trust.KH.issuer === trust.CN.issuer) refusals.push('AUTH_KH_ISSUER and AUTH_CN_ISSUER must differ: the issuer selects the party');
+  if (refusals.length > 0) throw new ConfigError(`refusing to start${production ? ' (NODE_ENV=production)' : ''}: ${refusals.join('; ')}`);
+
+  const metricsPort = parsed.METRICS_PORT ?? (production ? defaultMetricsPort : undefined);
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -109,7 +158,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     role: parsed.CCO_ROLE,
     dataDir: parsed.DATA_DIR,
     kafka: readKafkaSettings(env),
-    jwt: { secret: parsed.JWT_SECRET ?? developmentJwtSecret, issuer: parsed.JWT_ISSUER, development: !parsed.JWT_SECRET },
+    auth: {
+      parties: trust,
+      audience: parsed.AUTH_AUDIENCE,
+      timing: { maxAgeMs: Math.max(parsed.AUTH_JWKS_CACHE, refetchCooldownMs), cooldownMs: refetchCooldownMs, fetchTimeoutMs: 5000 },
+      // The development keys' private halves are in this repository: production never trusts them.
+      refusedKeys: production ? parties.flatMap((party) => developmentJwks(party).keys.map((k) => k.x)) : undefined,
+      developmentSecret: parsed.JWT_SECRET ? { secret: parsed.JWT_SECRET, issuer: parsed.JWT_ISSUER } : undefined,
+      servedDevelopmentJwks: production ? [] : developmentParties,
+      developmentParties,
+    },
+    metrics: { onApiPort: !production, listener: metricsPort === undefined ? undefined : { port: metricsPort, host: parsed.METRICS_HOST } },
     personalDataKey: {
       key: parseKeyEncryptionKey(parsed.PERSONAL_DATA_KEY ?? developmentKeyEncryptionKey),
       development: !parsed.PERSONAL_DATA_KEY,
@@ -117,4 +176,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: parsed.LOG_LEVEL,
     limits: toLimits(parsed),
   };
+}
+
+function safeKey(base64: string): Buffer | undefined {
+  try {
+    return parseKeyEncryptionKey(base64);
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,8 @@ import closeWithGrace from 'close-with-grace';
 import { ZodError } from 'zod';
 import { migrations } from '../../../migrations/index';
 import { buildApp } from './app';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
+import { startMetricsListener } from './plugins/metrics';
 import type { ApiTables } from './tables';
 
 // `npm start`: the whole service on PORT. Without DATABASE_URL it runs on embedded PGlite in
@@ -24,7 +25,8 @@ const database = await openDatabase<ApiTables>({ url: config.databaseUrl, dataDi
 const asOwner = config.migrationsDatabaseUrl ? await migrateAsOwner({ ownerUrl: config.migrationsDatabaseUrl, service: database, migrations, ownedTables: projectionTables }).catch(refuseToStart) : undefined;
 const app = await buildApp({
   database,
-  auth: config.jwt,
+  auth: config.auth,
+  metricsOnApiPort: config.metrics.onApiPort,
   personalDataKey: config.personalDataKey.key,
   kafka: config.kafka,
   logLevel: config.logLevel,
@@ -37,20 +39,31 @@ if (asOwner) app.log.info({ applied: asOwner.applied, serviceRole: asOwner.servi
 onPoolError = (error) => app.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'a database connection failed outside a query; it is replaced on demand');
 
 if (config.personalDataKey.development) app.log.warn('PERSONAL_DATA_KEY is not set: subjects\' data keys are wrapped with the development key');
-if (config.jwt.development) app.log.warn('JWT_SECRET is not set: using the development secret (npm run token signs with it)');
+if (config.auth.developmentParties.length > 0) {
+  app.log.warn({ parties: config.auth.developmentParties }, 'AUTH_<party>_JWKS is not set: trusting the published development keys (npm run token signs with them)');
+}
+if (config.auth.developmentSecret) app.log.warn('JWT_SECRET is set: HS256 tokens of JWT_ISSUER are accepted (development only)');
+const metricsListener = config.metrics.listener && (await startMetricsListener(app.metrics, config.metrics.listener));
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
   else app.log.info({ signal }, 'shutting down');
+  metricsListener?.close();
   await app.close();
 });
 
 await app.listen({ port: config.port, host: config.host });
 app.log.info({ engine: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, role: config.role }, config.role === 'worker' ? 'cooperation office worker ready' : 'cooperation office API ready');
+if (metricsListener) app.log.info({ metrics: `http://${config.metrics.listener!.host}:${metricsListener.port}/metrics` }, 'metrics listener ready');
 
 /** A start-up that cannot go on (bad settings, DATA_DIR held by another process): one line on stderr, no stack. */
 function refuseToStart(error: unknown): never {
-  const issues = error instanceof ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (error as Error).message;
-  console.error(`cannot start: ${issues}`);
+  const message =
+    error instanceof ZodError
+      ? `cannot start: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
+      : error instanceof ConfigError
+        ? error.message
+        : `cannot start: ${(error as Error).message}`;
+  process.stderr.write(`${message.replaceAll('\n', ' ')}\n`);
   process.exit(1);
 }

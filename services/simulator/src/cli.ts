@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { developmentJwtSecret } from '@cco/dev-auth';
 import { drive, type Progress } from './drive';
 import { deportationFigure, waitForProjections } from './figures';
 import { planHistory, plannedDeportations } from './plan';
@@ -19,7 +18,7 @@ const { values } = parseArgs({
   },
 });
 const url = values.url.replace(/\/$/, '');
-const tokenFor = tokenSigner(process.env.JWT_SECRET ?? developmentJwtSecret, process.env.JWT_ISSUER ?? 'cco-dev');
+const tokenFor = tokenSigner();
 const plan = planHistory({ from: values.from, to: values.to, seed: Number(values.seed), scale: Number(values.scale) });
 const requests = plan.cases.reduce((sum, c) => sum + 1 + c.steps.length, 0);
 console.error(`simulate: ${plan.cases.length} cases, ${requests} requests, ${values.from}..${values.to}, seed ${plan.seed} → ${url}`);

@@ -1,18 +1,19 @@
+import { signDevelopmentToken } from '@cco/dev-auth';
 import type { Party, Role } from '@cco/domain';
-import { createSigner } from 'fast-jwt';
 
 export type TokenFor = (party: Party, role: Role) => string;
 
 /**
- * HS256 tokens with the claims the API checks (sub, party, roles, iss), one per party and
- * role, signed once and reused for the whole run.
+ * Tokens with the claims the API checks (sub, party, roles), each signed by its party's
+ * development key as that party's identity provider would (the keys `npm start` trusts while
+ * AUTH_<party>_JWKS is unset), one per party and role, signed once and reused for the whole run
+ * (12 h: the longest lifetime the API accepts).
  */
-export function tokenSigner(secret: string, issuer: string): TokenFor {
-  const sign = createSigner({ key: secret, algorithm: 'HS256', iss: issuer, expiresIn: 12 * 3_600_000 });
+export function tokenSigner(): TokenFor {
   const tokens = new Map<string, string>();
   return (party, role) => {
     const key = `${party}:${role}`;
-    if (!tokens.has(key)) tokens.set(key, sign({ sub: `simulator-${party.toLowerCase()}-${role}`, party, roles: [role] }));
+    if (!tokens.has(key)) tokens.set(key, signDevelopmentToken({ sub: `simulator-${party.toLowerCase()}-${role}`, party, roles: [role] }, { expiresIn: '12h' }));
     return tokens.get(key)!;
   };
 }

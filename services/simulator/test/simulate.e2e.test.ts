@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestApp, testAuth, type TestApp } from '../../../test/support/testApp';
+import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { drive } from '../src/drive';
 import { deportationFigure, waitForProjections } from '../src/figures';
 import { planHistory, plannedDeportations } from '../src/plan';
@@ -11,7 +11,7 @@ import { rawDeportations, rawDurations, rawEvents, rawOverdue, rawRefusals, rawV
 const from = '2018-06-01';
 const to = '2019-03-31';
 const plan = planHistory({ from, to, seed: 7, scale: 0.12 });
-const tokenFor = tokenSigner(testAuth.secret, testAuth.issuer);
+const tokenFor = tokenSigner();
 let t: TestApp;
 
 beforeAll(async () => {

@@ -6,9 +6,6 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The secret and issuer the child servers run with (tests sign their own tokens with them). */
-export const childAuth = { secret: 'fault-suite-secret-child-server-only', issuer: 'cco-faults' };
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -51,14 +48,13 @@ export async function serverProcess(env: Record<string, string>): Promise<Server
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
-  const { KAFKA_BROKERS: _kafka, ...inherited } = process.env;
+  // No AUTH_* settings: the child trusts each party's development key (tests sign with them).
+  const { KAFKA_BROKERS: _kafka, JWT_SECRET: _secret, AUTH_KH_JWKS: _kh, AUTH_CN_JWKS: _cn, ...inherited } = process.env;
   const childEnv = {
     ...inherited,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
-    JWT_SECRET: childAuth.secret,
-    JWT_ISSUER: childAuth.issuer,
     LOG_LEVEL: 'info',
     ...env,
   };

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { developmentAudience, developmentIssuers, developmentSigningKey } from '@cco/dev-auth';
 
 // JWTs built by hand (base64url + node:crypto), so no library normalises what the tests send:
 // headers, claims and signatures are exactly what each case needs, however wrong.
@@ -6,6 +7,7 @@ import { createHmac } from 'node:crypto';
 export const b64url = (input: string | Buffer) => Buffer.from(input).toString('base64url');
 
 export type Json = Record<string, unknown>;
+export type Party = 'KH' | 'CN';
 
 const hmacFor: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
@@ -15,18 +17,30 @@ export function signHmac(header: Json, payload: Json | string, secret: string | 
   return `${input}.${createHmac(hmacFor[hmac]!, secret).update(input).digest('base64url')}`;
 }
 
+/** header.payload.signature signed (Ed25519) with `party`'s development key, whatever the header says. */
+export function signEd25519(header: Json, payload: Json | string, party: Party = 'KH', key = createPrivateKey(developmentSigningKey(party).pem)): string {
+  const input = `${b64url(JSON.stringify(header))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
+  return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
+}
+
+/** The header a party's development key signs with (EdDSA, its kid). */
+export const developmentHeader = (party: Party = 'KH'): Json => ({ alg: 'EdDSA', typ: 'JWT', kid: developmentSigningKey(party).kid });
+
+/** A party's development public key, PEM (what an algorithm-confusion attack uses as an HMAC secret). */
+export const developmentPublicPem = (party: Party = 'KH') => createPublicKey(developmentSigningKey(party).pem).export({ format: 'pem', type: 'spki' }).toString();
+
 /** Unsigned: header.payload. plus whatever `signature` is given. */
 export function unsigned(header: Json, payload: Json, signature = ''): string {
   return `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}.${signature}`;
 }
 
-export interface TokenIssuer {
-  secret: string;
-  issuer: string;
-}
-
-/** A valid HS256 token for `claims` (iss, iat and a one-hour exp added unless given). */
-export function validToken(auth: TokenIssuer, claims: Json): string {
+/**
+ * A token as the service accepts it unless `claims` break it: signed with the development key of
+ * the party the claims name (KH when they name none), with that party's iss, the audience, iat
+ * and an hour's exp; `claims` go on top (undefined drops one).
+ */
+export function validToken(claims: Json): string {
   const now = Math.floor(Date.now() / 1000);
-  return signHmac({ alg: 'HS256', typ: 'JWT' }, { iss: auth.issuer, iat: now, exp: now + 3600, ...claims }, auth.secret);
+  const party: Party = claims.party === 'CN' ? 'CN' : 'KH';
+  return signEd25519(developmentHeader(party), { iss: developmentIssuers[party], aud: developmentAudience, iat: now, exp: now + 3600, ...claims }, party);
 }

@@ -7,6 +7,9 @@ export interface PersonalDataAccessTable {
   actor: string;
   party: string;
   roles: string[];
+  /** The verified `iss` and `kid` of the reader's token (null on rows older than them). */
+  issuer: string | null;
+  kid: string | null;
   resource: string;
   correlation_id: string;
   accessed_at: ColumnType<Date, never, never>;

@@ -1,6 +1,6 @@
-import type { Actor } from '@cco/domain';
 import type { Executor } from '@cco/event-store';
 import { sql, type RawBuilder } from 'kysely';
+import type { Caller } from '../plugins/auth';
 import type { ApiTables } from '../tables';
 
 export type AccessedResource = 'case' | 'case-as-of' | 'case-events' | 'global-log' | 'command-answer' | 'command-replay';
@@ -11,7 +11,7 @@ export type AccessedResource = 'case' | 'case-as-of' | 'case-events' | 'global-l
  */
 export async function recordAccess(
   db: Executor<ApiTables>,
-  actor: Actor,
+  actor: Caller,
   caseIds: Iterable<string>,
   resource: AccessedResource,
   correlationId: string,
@@ -25,23 +25,27 @@ export interface AccessRow {
   actor: string;
   party: string;
   roles: string[];
+  issuer: string;
+  kid: string;
   resource: AccessedResource;
   correlation_id: string;
 }
 
 /** recordAccess as a write alongside a command's append: logged if and only if it commits. */
-export function recordAccessAlongside(actor: Actor, caseId: string, resource: AccessedResource, correlationId: string): RawBuilder<unknown> {
-  return sql`insert into personal_data_access (case_id, actor, party, roles, resource, correlation_id)
-    select ${caseId}, ${actor.id}, ${actor.party}, ${actor.roles}::text[], ${resource}, ${correlationId} from claimed`;
+export function recordAccessAlongside(actor: Caller, caseId: string, resource: AccessedResource, correlationId: string): RawBuilder<unknown> {
+  return sql`insert into personal_data_access (case_id, actor, party, roles, issuer, kid, resource, correlation_id)
+    select ${caseId}, ${actor.id}, ${actor.party}, ${actor.roles}::text[], ${actor.issuer}, ${actor.kid}, ${resource}, ${correlationId} from claimed`;
 }
 
 /** The access-log rows of one read (one per case), for callers that insert them with more. */
-export function accessRows(actor: Actor, caseIds: Iterable<string>, resource: AccessedResource, correlationId: string): AccessRow[] {
+export function accessRows(actor: Caller, caseIds: Iterable<string>, resource: AccessedResource, correlationId: string): AccessRow[] {
   return [...new Set(caseIds)].map((caseId) => ({
     case_id: caseId,
     actor: actor.id,
     party: actor.party,
     roles: actor.roles,
+    issuer: actor.issuer,
+    kid: actor.kid,
     resource,
     correlation_id: correlationId,
   }));

@@ -1,15 +1,17 @@
-import { decide, fold, type Actor, type CaseCommand } from '@cco/domain';
+import { decide, fold, type CaseCommand } from '@cco/domain';
 import { destroySubjectKeyAlongside, newSubjectKey, openStored, readCaseEvents, sealForStorage, toDomainEvent, type SubjectKey } from '@cco/case-records';
 import { appendToStream, type AppendResult, type Executor, type RecordedEvent } from '@cco/event-store';
 import type { Kysely } from 'kysely';
 import { recordAccess, recordAccessAlongside } from '../audit/recordAccess';
 import { domainProblem, Problem } from '../errors';
+import type { Caller } from '../plugins/auth';
 import { findAnswer, isKeyTaken, rememberAnswer, type Answer, type IdempotencyClaim } from '../idempotency/idempotency';
 import type { ApiTables } from '../tables';
 
 export interface CommandRequest {
   caseId: string;
-  actor: Actor;
+  /** Who, and which issuer and key vouched for them: recorded in each event's metadata. */
+  actor: Caller;
   /** Filing creates the stream; every other command needs it to exist. */
   creates: boolean;
   /** From If-Match: the versions the client would act on (none: 412); undefined, any. */
@@ -70,7 +72,7 @@ export async function executeCommand({ database: { db }, personalDataKey: kek, a
       type: e.type,
       data: e.data,
       occurredAt: e.occurredAt,
-      metadata: { actor: command.actor.id, party: command.actor.party, roles: command.actor.roles, correlationId: request.correlationId, causationId },
+      metadata: { actor: request.actor.id, party: request.actor.party, roles: request.actor.roles, issuer: request.actor.issuer, kid: request.actor.kid, correlationId: request.correlationId, causationId },
     }));
     const streamType = history.length === 0 ? (decision.events[0]?.data as { kind: string }).kind : 'case';
     // The whole command is ONE statement, atomic without an explicit transaction: the events,

@@ -1,15 +1,17 @@
-import fastifyJwt from '@fastify/jwt';
-import { parties, roles, type Actor, type Role } from '@cco/domain';
+import { parties, roles, type Actor, type Party, type Role } from '@cco/domain';
+import { developmentJwks } from '@cco/dev-auth';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
+import { createVerifier, PartyKeysUnavailable, TokenRejected, type VerifiedBearer, type VerifierOptions, type VerifyBearer } from '../auth/verifyBearer';
 import { Problem } from '../errors';
 import { text } from '../schemas/common';
-import { verifiedEarlier } from './verifiedTokens';
+import { bearerToken, verifiedEarlier } from './verifiedTokens';
 
-export interface AuthOptions {
-  secret: string;
-  issuer: string;
+export interface AuthOptions extends VerifierOptions {
+  /** Parties on the development keys: their JWKS is served at /dev/jwks/{party} (never in production). */
+  servedDevelopmentJwks?: Party[];
 }
 
 /** The claims CONTRACT.md defines; anything else in the token is ignored. */
@@ -21,43 +23,105 @@ const claimsSchema = z.object({
   roles: z.array(z.enum(roles)).min(1),
 });
 
+/** An actor as authenticated: who, and which issuer and key vouched for it (accountability). */
+export interface Caller extends Actor {
+  issuer: string;
+  kid: string;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Verifies a bearer token (without "Bearer "): throws TokenRejected or PartyKeysUnavailable. */
+    verifyBearer: VerifyBearer;
+  }
   interface FastifyRequest {
-    /** Set by `requireRoles`: who is calling, as the domain sees an actor. */
-    actor: Actor;
+    /** Set by `requireRoles`: who is calling, as the domain sees an actor, and by which key. */
+    actor: Caller;
   }
 }
 
 /**
- * Bearer JWT, HS256 only (no `none`, no algorithm confusion), issuer checked, expiry and
- * not-before honoured. 401 when the token is missing or bad; 403 when a valid token lacks the
- * role (party rules are the domain's, per case).
+ * Bearer JWTs, each party's verified with that party's own keys (see auth/verifyBearer.ts).
+ * 401 when the token is missing or bad; 403 when a valid token lacks the role (party rules are
+ * the domain's, per case); 503 when the issuing party's keys cannot be had.
  */
-export const authPlugin = fp(async function auth(app: FastifyInstance, options: AuthOptions) {
-  await app.register(fastifyJwt, {
-    secret: options.secret,
-    // Every token expires: a leaked one must not work forever.
-    sign: { algorithm: 'HS256', iss: options.issuer, expiresIn: '8h' },
-    // allowedIss alone lets a token without `iss` through: the claim is required as well.
-    verify: { algorithms: ['HS256'], allowedIss: options.issuer, requiredClaims: ['iss', 'exp'] },
-  });
-  app.decorateRequest('actor', null as unknown as Actor);
-});
+export const authPlugin = fp(
+  async function auth(app: FastifyInstance, options: AuthOptions) {
+    const fetchFailures = new Counter({
+      name: 'cco_auth_jwks_fetch_failures_total',
+      help: "Failed fetches of a party's JSON Web Key Set",
+      labelNames: ['party', 'cached'],
+      registers: [app.metrics],
+    });
+    const unavailable = new Counter({
+      name: 'cco_auth_keys_unavailable_total',
+      help: "Requests answered 503 because the issuing party's keys could not be had",
+      labelNames: ['party'],
+      registers: [app.metrics],
+    });
+    const verify = createVerifier(options, (party) => ({
+      onFetchFailed(reason, cached) {
+        fetchFailures.inc({ party, cached: String(cached) });
+        app.log.warn({ party, reason, cachedKeysServing: cached }, `the JWKS of ${party} could not be fetched`);
+      },
+      onKeysRefused(kids) {
+        app.log.error({ party, kids }, `the JWKS of ${party} lists a published development key: it is never trusted here`);
+      },
+    }));
+    const lastLogged = new Map<Party, number>();
+    app.decorate('verifyBearer', async (token: string) => {
+      try {
+        return await verify(token);
+      } catch (error) {
+        if (error instanceof PartyKeysUnavailable) {
+          unavailable.inc({ party: error.party });
+          // Once per party per 10 s, not once per request: an outage must not flood the log.
+          const last = lastLogged.get(error.party) ?? 0;
+          if (Date.now() - last >= 10_000) {
+            lastLogged.set(error.party, Date.now());
+            app.log.error({ party: error.party }, `no usable signing key of ${error.party}: its tokens are answered 503`);
+          }
+        }
+        throw error;
+      }
+    });
+    app.decorateRequest('actor', null as unknown as Caller);
 
-export async function authenticate(request: FastifyRequest): Promise<Actor> {
-  if (!request.headers.authorization) throw new Problem('unauthorized', 'An Authorization: Bearer <JWT> header is required');
+    for (const party of options.servedDevelopmentJwks ?? []) {
+      // What `npm run token` signs with, for tools that want the development keys' JWKS.
+      app.get(`/dev/jwks/${party}`, { schema: { hide: true } }, async () => developmentJwks(party));
+    }
+  },
+  { name: 'auth', dependencies: ['metrics'] },
+);
+
+export async function authenticate(request: FastifyRequest): Promise<Caller> {
+  const header = request.headers.authorization;
+  if (!header) throw new Problem('unauthorized', 'An Authorization: Bearer <JWT> header is required');
+  const token = bearerToken(header);
+  if (!token) throw new Problem('unauthorized', 'The Authorization header must be Bearer <JWT>');
   // Verified already by the rate limiter (same header): not checked twice.
-  let payload: unknown = verifiedEarlier(request, request.headers.authorization);
-  if (payload === undefined) {
+  let outcome = verifiedEarlier(request, header);
+  if (!outcome) {
     try {
-      payload = await request.jwtVerify();
+      outcome = { ok: true, result: await request.server.verifyBearer(token) };
     } catch (error) {
-      throw new Problem('unauthorized', `The bearer token was rejected: ${(error as Error).message}`);
+      outcome = { ok: false, error };
     }
   }
-  const claims = claimsSchema.safeParse(payload);
+  if (!outcome.ok) {
+    const { error } = outcome;
+    if (error instanceof PartyKeysUnavailable) throw new Problem('unavailable', error.message);
+    if (error instanceof TokenRejected) throw new Problem('unauthorized', `The bearer token was rejected: ${error.message}`);
+    throw error;
+  }
+  return toCaller(outcome.result);
+}
+
+function toCaller(verified: VerifiedBearer): Caller {
+  const claims = claimsSchema.safeParse(verified.payload);
   if (!claims.success) throw new Problem('unauthorized', 'The bearer token lacks valid sub, party or roles claims');
-  return { id: claims.data.sub, party: claims.data.party, roles: [...new Set(claims.data.roles)] };
+  return { id: claims.data.sub, party: claims.data.party, roles: [...new Set(claims.data.roles)], issuer: verified.issuer, kid: verified.kid };
 }
 
 /** A preHandler: authenticates, then requires one of `allowed`. */

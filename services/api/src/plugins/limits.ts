@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { LimitsConfig } from '../config';
 import { Problem } from '../errors';
-import { rememberVerified } from './verifiedTokens';
+import { bearerToken, rememberVerified } from './verifiedTokens';
 
 export type LimitsOptions = Pick<LimitsConfig, 'rateLimit'>;
 
@@ -13,15 +13,18 @@ export type LimitsOptions = Pick<LimitsConfig, 'rateLimit'>;
  * carries a valid token, else the client's IP. A token that does not verify counts against the
  * IP, so forging subjects cannot buy a fresh allowance.
  */
-export function rateLimitKey(request: FastifyRequest): string {
+export async function rateLimitKey(request: FastifyRequest): Promise<string> {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && header.startsWith('Bearer ') && header.length < 8192) {
+  const token = typeof header === 'string' && header.length < 8192 ? bearerToken(header) : undefined;
+  // verifyBearer is the auth plugin's, registered after this one (absent in an app without it).
+  if (header && token && request.server.hasDecorator('verifyBearer')) {
     try {
-      const claims = request.server.jwt?.verify<{ sub?: unknown; party?: unknown }>(header.slice(7));
-      rememberVerified(request, header, claims);
-      if (typeof claims.sub === 'string' && typeof claims.party === 'string') return `sub:${claims.party}:${claims.sub}`;
-    } catch {
-      // not a valid token: the IP it came from is what we know
+      const verified = await request.server.verifyBearer(token);
+      rememberVerified(request, header, { ok: true, result: verified });
+      return `sub:${verified.party}:${String(verified.payload.sub)}`;
+    } catch (error) {
+      // not a valid token (or its party's keys are unavailable: authentication answers that)
+      rememberVerified(request, header, { ok: false, error });
     }
   }
   return `ip:${request.ip}`;

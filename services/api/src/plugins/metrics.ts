@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
@@ -8,8 +10,13 @@ declare module 'fastify' {
   }
 }
 
+export interface MetricsOptions {
+  /** GET /metrics on the API's own port; off in production (startMetricsListener serves it). */
+  onApiPort?: boolean;
+}
+
 /** Prometheus text at /metrics: process metrics plus requests by route and status. */
-export const metricsPlugin = fp(async function metrics(app: FastifyInstance) {
+export const metricsPlugin = fp(async function metrics(app: FastifyInstance, options: MetricsOptions) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Histogram({
@@ -26,7 +33,31 @@ export const metricsPlugin = fp(async function metrics(app: FastifyInstance) {
     requests.observe({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
     if (reply.statusCode >= 400) problems.inc({ status: reply.statusCode });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  if (options.onApiPort ?? true) {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(registry.contentType).send(await registry.metrics()),
+    );
+  }
 }, { name: 'metrics' });
+
+/**
+ * /metrics on a listener of its own (METRICS_HOST:METRICS_PORT, 127.0.0.1 by default), so the
+ * figures are not public where the API is: a Prometheus on the host (or a sidecar) scrapes it.
+ */
+export async function startMetricsListener(registry: Registry, at: { port: number; host: string }): Promise<{ port: number; close(): void }> {
+  const server = createServer((request, response) => {
+    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');
+      return;
+    }
+    registry.metrics().then(
+      (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => resolve());
+  });
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+}

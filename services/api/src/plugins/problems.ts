@@ -67,7 +67,6 @@ export function toProblem(error: FastifyError | Problem): Problem {
   }
   const kind = (error.code && fastifyCodes[error.code]) || (error.statusCode && byStatus[error.statusCode]);
   if (kind) return new Problem(kind, error.message, kind === 'validation' ? { errors: [{ path: 'body', message: error.message }] } : {});
-  if (error.code?.startsWith('FST_JWT_')) return new Problem('unauthorized', error.message);
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new Problem('validation', error.message, { errors: [] });
   if (isDatabaseUnavailable(error)) return new Problem('unavailable', 'The database is unavailable; retry shortly');
   return new Problem('internal', 'An unexpected error occurred; it has been logged');

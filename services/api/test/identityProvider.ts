@@ -1,0 +1,80 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
+
+export type Alg = 'RS256' | 'ES256' | 'EdDSA';
+
+interface Key {
+  kid: string;
+  alg: Alg;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+/**
+ * A ministry's identity provider as the service sees it: its JWKS served over HTTP on loopback
+ * (port 0), keys it can add and remove (rotation), an outage switch, and a count of fetches.
+ */
+export class FakeIdentityProvider {
+  readonly keys: Key[] = [];
+  fetches = 0;
+  down = false;
+  private server: Server | undefined;
+  url = '';
+
+  constructor(readonly issuer: string) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      this.fetches += 1;
+      // Down: the connection is dropped, as an unreachable identity provider would be.
+      if (this.down) return void response.socket?.destroy();
+      if (request.url !== '/jwks.json') return void response.writeHead(404).end();
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.jwks()));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/jwks.json`;
+    return this;
+  }
+
+  jwks(): { keys: JWK[] } {
+    return { keys: this.keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.alg, use: 'sig' })) };
+  }
+
+  async addKey(kid: string, alg: Alg): Promise<Key> {
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+    const key = { kid, alg, privateKey, publicJwk: await exportJWK(publicKey) };
+    this.keys.push(key);
+    return key;
+  }
+
+  removeKey(kid: string): void {
+    this.keys.splice(this.keys.findIndex((k) => k.kid === kid), 1);
+  }
+
+  /**
+   * A token signed by this provider's key `kid` (the first key by default): iss, aud cco-api,
+   * iat now, exp in an hour; `claims` on top, `header` on top of { alg, kid }.
+   */
+  async sign(claims: JWTPayload, options: { kid?: string; header?: Record<string, unknown> } = {}): Promise<string> {
+    const key = options.kid ? this.keys.find((k) => k.kid === options.kid)! : this.keys[0]!;
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT({ iss: this.issuer, aud: 'cco-api', iat: now, exp: now + 3600, ...claims })
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, ...options.header })
+      .sign(key.privateKey);
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/** Polls `check` until it returns true or the deadline passes (no sleeps that assume an idle machine). */
+export async function eventually(check: () => Promise<boolean>, what: string, deadlineMs = 15_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`not within ${deadlineMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,170 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { developmentKeyEncryptionKey } from '@cco/case-records';
+import { developmentJwks, developmentJwtSecret, developmentSigningKey, signDevelopmentToken } from '@cco/dev-auth';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, serverProcess, type ServerProcess } from '../../../test/faults/support/serverProcess';
+import { deportationFiling } from '../../../test/support/fixtures';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
+import { FakeIdentityProvider } from './identityProvider';
+
+// What `npm start` runs (services/api/dist/server.mjs, built by the global setup) as a child
+// process: production refuses to start on shared or published secrets, serves two ministries
+// with their own keys, and keeps /metrics off the public port; development needs no settings.
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'cco-production-start-'));
+const kh = new FakeIdentityProvider('https://idp.kh.example');
+const cn = new FakeIdentityProvider('https://idp.cn.example');
+const cnJwksFile = join(dir, 'cn-jwks.json');
+let db: TestDatabase<any>;
+
+beforeAll(async () => {
+  await kh.start();
+  await kh.addKey('kh-1', 'ES256');
+  await cn.addKey('cn-1', 'EdDSA');
+  // CN as on an air-gapped network: its JWKS is a file. It lists CN's published development key
+  // too (a copy-paste mistake): production must not trust that one.
+  writeFileSync(cnJwksFile, JSON.stringify({ keys: [...cn.jwks().keys, ...developmentJwks('CN').keys] }));
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await kh.stop();
+  await db?.close();
+});
+
+/** Everything a production start needs: each refusal below breaks exactly one thing. */
+const production = (): Record<string, string | undefined> => ({
+  NODE_ENV: 'production',
+  AUTH_KH_JWKS: kh.url,
+  AUTH_KH_ISSUER: kh.issuer,
+  AUTH_CN_JWKS: cnJwksFile,
+  AUTH_CN_ISSUER: cn.issuer,
+  PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
+});
+
+/** Starts dist/server.mjs with only `env` (no inherited settings); resolves when it exits. */
+function startRefused(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_URL: db.url, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/server.mjs'], { cwd: repoRoot, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the service did not refuse to start within 20 s:\n${stdout}${stderr}`));
+    }, 20_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stderr, stdout });
+    });
+  });
+}
+
+describe('production refuses to start (one line on stderr, no stack trace, non-zero exit)', () => {
+  const refusals: [string, Record<string, string | undefined>, RegExp][] = [
+    ['without AUTH_KH_JWKS', { AUTH_KH_JWKS: undefined }, /AUTH_KH_JWKS/],
+    ['without AUTH_CN_JWKS', { AUTH_CN_JWKS: undefined }, /AUTH_CN_JWKS/],
+    ['without AUTH_KH_ISSUER', { AUTH_KH_ISSUER: undefined }, /AUTH_KH_ISSUER/],
+    ['without AUTH_CN_ISSUER', { AUTH_CN_ISSUER: undefined }, /AUTH_CN_ISSUER/],
+    ['with no auth settings at all', { AUTH_KH_JWKS: undefined, AUTH_CN_JWKS: undefined, AUTH_KH_ISSUER: undefined, AUTH_CN_ISSUER: undefined }, /AUTH_KH_JWKS, AUTH_KH_ISSUER, AUTH_CN_JWKS, AUTH_CN_ISSUER/],
+    ['with JWT_SECRET set (to a strong secret)', { JWT_SECRET: randomBytes(32).toString('base64url') }, /JWT_SECRET/],
+    ['with JWT_SECRET set to the published development secret', { JWT_SECRET: developmentJwtSecret }, /JWT_SECRET/],
+    ['with the development personal-data key', { PERSONAL_DATA_KEY: developmentKeyEncryptionKey }, /PERSONAL_DATA_KEY is the published development key/],
+    ['without PERSONAL_DATA_KEY', { PERSONAL_DATA_KEY: undefined }, /PERSONAL_DATA_KEY is required/],
+    ['with both parties on one issuer', { AUTH_CN_ISSUER: 'https://idp.kh.example' }, /must differ/],
+    ['with a JWKS file that does not exist', { AUTH_CN_JWKS: join(dir, 'missing.json') }, /AUTH_CN_JWKS: no such file/],
+  ];
+
+  it.each(refusals)('%s', async (_name, change, says) => {
+    const { code, stderr, stdout } = await startRefused({ ...production(), ...change });
+    expect(code).not.toBe(0);
+    expect(code).not.toBeNull();
+    const lines = stderr.trim().split('\n');
+    expect(lines, stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^refusing to start \(NODE_ENV=production\): /);
+    expect(lines[0]).toMatch(says);
+    expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
+    expect(stdout).toBe('');
+  });
+});
+
+describe('a production service trusting two ministries', () => {
+  let server: ServerProcess;
+  let metricsPort: number;
+  beforeAll(async () => {
+    metricsPort = await freePort();
+    server = await serverProcess({ ...(production() as Record<string, string>), DATABASE_URL: db.url, METRICS_PORT: String(metricsPort) });
+    await server.start();
+  });
+  afterAll(() => server?.stop());
+
+  it('serves both: KH’s keys from its URL, CN’s from a file; a development key is never trusted', async () => {
+    const post = (token: string) =>
+      fetch(`${server.url}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(deportationFiling) });
+    const filed = await post(await cn.sign({ sub: 'cn-officer', party: 'CN', roles: ['officer'] }));
+    expect(filed.status).toBe(201);
+    const { id } = (await filed.json()) as { id: string };
+    const read = await fetch(`${server.url}/v1/cases/${id}`, { headers: { authorization: `Bearer ${await kh.sign({ sub: 'kh-officer', party: 'KH', roles: ['officer'] })}` } });
+    expect(read.status).toBe(200);
+    // Signed with the development key the CN file lists, with CN's production issuer: still 401.
+    const developmentKey = developmentSigningKey('CN');
+    const now = Math.floor(Date.now() / 1000);
+    const devSigned = await new SignJWT({ sub: 'dev', party: 'CN', roles: ['officer'], aud: 'cco-api', iss: cn.issuer, iat: now, exp: now + 600 })
+      .setProtectedHeader({ alg: 'EdDSA', kid: developmentKey.kid })
+      .sign(createPrivateKey(developmentKey.pem));
+    expect((await post(devSigned)).status).toBe(401);
+    expect((await post(signDevelopmentToken({ sub: 'dev', party: 'CN', roles: ['officer'] }))).status).toBe(401);
+    expect(server.logs.some((line) => line.includes('lists a published development key'))).toBe(true);
+  });
+
+  it('/metrics is not on the public port, but on 127.0.0.1:METRICS_PORT; no development JWKS', async () => {
+    expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
+    expect((await fetch(`${server.url}/dev/jwks/KH`)).status).toBe(404);
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('cco_http_request_duration_seconds');
+  });
+});
+
+describe('development: no settings needed', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await serverProcess({ NODE_ENV: 'development', DATABASE_URL: db.url });
+    await server.start();
+  });
+  afterAll(() => server?.stop());
+
+  const npmToken = (...args: string[]) => spawnSync('npm', ['run', '-s', 'token', '--', ...args], { cwd: repoRoot, env: { ...process.env, JWT_SECRET: undefined }, encoding: 'utf8' });
+
+  it('`npm run token -- --party KH --roles officer` signs with KH’s development key, which the service trusts', async () => {
+    const cnToken = npmToken('--party', 'CN', '--roles', 'officer');
+    expect(cnToken.status, cnToken.stderr).toBe(0);
+    const filed = await fetch(`${server.url}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${cnToken.stdout.trim()}`, 'content-type': 'application/json' }, body: JSON.stringify(deportationFiling) });
+    expect(filed.status).toBe(201);
+    const { id } = (await filed.json()) as { id: string };
+    const khToken = npmToken('--party', 'KH', '--roles', 'officer');
+    const read = await fetch(`${server.url}/v1/cases/${id}`, { headers: { authorization: `Bearer ${khToken.stdout.trim()}` } });
+    expect(read.status).toBe(200);
+    expect(await (await fetch(`${server.url}/dev/jwks/KH`)).json()).toEqual(developmentJwks('KH'));
+  });
+
+  it('`npm run token -- --help` prints the usage; a bad party prints it too, without a stack trace', () => {
+    const help = npmToken('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run token -- --party KH\|CN/);
+    const bad = npmToken('--party', 'US');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^usage: /);
+    const unknownOption = npmToken('--nope');
+    expect(unknownOption.status).toBe(2);
+    expect(unknownOption.stderr).not.toMatch(/\bat .*:\d+:\d+/);
+  });
+});

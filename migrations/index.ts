@@ -7,6 +7,7 @@ import * as analyticsConsumer from './20261123130000_analytics_consumer';
 import * as notifyAfterCommit from './20261123140000_notify_after_commit';
 import * as idempotencyByReference from './20261123150000_idempotency_by_reference';
 import * as statisticsDaily from './20261123160000_statistics_daily';
+import * as transparencyLog from './20261130100000_transparency_log';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '20261123140000_notify_after_commit': notifyAfterCommit,
   '20261123150000_idempotency_by_reference': idempotencyByReference,
   '20261123160000_statistics_daily': statisticsDaily,
+  '20261130100000_transparency_log': transparencyLog,
 };

@@ -17,3 +17,11 @@ export { verifyChain, type ChainVerification, type VerifyFrom } from './verifyCh
 export { verifyChainIncrementally } from './verifyChainIncrementally';
 export { currentSchemaVersion, upcast, type Upcasters } from './upcast';
 export { importEvents, type ImportOptions, type ImportResult, type ImportStream } from './importEvents';
+export { appendLinks, openTreeAt, type OpenTree } from './chainEvents';
+export { canonicalContent, hashCanonical } from './hashEvent';
+export { frontierOf, growTree, type TreeNode } from './merkle/growTree';
+export { emptyRoot, leafHash, nodeHash } from './merkle/merkleHash';
+export { consistencyProof, inclusionProof, nodesFor, rangeHash, rootHash, type NodeLookup } from './merkle/merkleProofs';
+export { consistencyRanges, inclusionRanges, perfectSubtrees, type NodeId, type Range } from './merkle/merkleRanges';
+export { readConsistencyProof, readInclusionProof, readRootHash, type ConsistencyProof, type InclusionProof, type ProofRefusal } from './merkle/readProofs';
+export { insertNodes, loadFrontier, readNodes, readTreeSize } from './merkle/treeStore';

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { Party, Role } from '@cco/domain';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { buildApp } from '../../services/api/src/app';
+import { buildApp, type AppOptions } from '../../services/api/src/app';
 import { loggerOptions } from '../../services/api/src/logger';
 import type { ApiTables } from '../../services/api/src/tables';
 import { createTestDatabase, type TestDatabase } from './testDatabase';
@@ -29,7 +29,7 @@ export interface TestResponse {
 }
 
 /** The real server on an ephemeral port over a database of this test file's own. */
-export async function startTestApp(options: { workers?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: { workers?: boolean; transparency?: AppOptions['transparency'] } = {}): Promise<TestApp> {
   const database = await createTestDatabase<ApiTables>();
   const logs: string[] = [];
   const sink = new Writable({
@@ -39,7 +39,7 @@ export async function startTestApp(options: { workers?: boolean } = {}): Promise
     },
   });
   const logger = pino(loggerOptions('info'), sink);
-  const app = await buildApp({ database, auth: testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, logger });
+  const app = await buildApp({ database, auth: testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, logger, transparency: options.transparency });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

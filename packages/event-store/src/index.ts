@@ -14,7 +14,6 @@ export { runCatchUp, type CatchUp, type CatchUpOptions } from './runCatchUp';
 export type * from './tables';
 export * from './types';
 export { verifyChain, type ChainVerification, type VerifyFrom } from './verifyChain';
-export { verifyChainIncrementally } from './verifyChainIncrementally';
 export { currentSchemaVersion, upcast, type Upcasters } from './upcast';
 export { importEvents, type ImportOptions, type ImportResult, type ImportStream } from './importEvents';
 export { appendLinks, openTreeAt, type OpenTree } from './chainEvents';
@@ -25,3 +24,4 @@ export { consistencyProof, inclusionProof, nodesFor, rangeHash, rootHash, type N
 export { consistencyRanges, inclusionRanges, perfectSubtrees, type NodeId, type Range } from './merkle/merkleRanges';
 export { readConsistencyProof, readInclusionProof, readRootHash, type ConsistencyProof, type InclusionProof, type ProofRefusal } from './merkle/readProofs';
 export { insertNodes, loadFrontier, readNodes, readTreeSize } from './merkle/treeStore';
+export { verifyLog, type LogVerification, type VerifyLogOptions } from './verifyLog';

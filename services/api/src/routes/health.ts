@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { readLatestIntegrityRun } from '../transparency/integrityRuns';
 
 const lagSchema = z.object({
   name: z.string(),
@@ -14,6 +15,11 @@ const healthSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
   database: z.enum(['up', 'down']),
   projections: z.array(lagSchema).optional().describe('How far each read model is behind the log (a lag is not a failure)'),
+  integrity: z
+    .object({ at: z.string(), ok: z.boolean(), treeSize: z.number().int(), firstBrokenPosition: z.string().nullable() })
+    .nullable()
+    .optional()
+    .describe('The last whole re-verification of the log against the Merkle tree and the signed checkpoints (null: not run yet)'),
 });
 
 export async function healthRoutes(app: FastifyInstance) {
@@ -23,6 +29,7 @@ export async function healthRoutes(app: FastifyInstance) {
     try {
       await sql`select 1`.execute(request.server.database.db);
       const lag = await readLag(request.server.database.db);
+      const run = await readLatestIntegrityRun(request.server.database.db);
       return {
         status: 'ok' as const,
         database: 'up' as const,
@@ -32,6 +39,7 @@ export async function healthRoutes(app: FastifyInstance) {
           eventsBehind: l.eventsBehind,
           secondsBehind: Math.round(l.secondsBehind * 1000) / 1000,
         })),
+        integrity: run ? { at: run.finishedAt.toISOString(), ok: run.ok, treeSize: run.treeSize, firstBrokenPosition: run.firstBrokenPosition } : null,
       };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: 'down' });

@@ -33,6 +33,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (tree_size, witness)
     )`.execute(db);
 
+  // How far each publisher of checkpoints (the Kafka relay) has got, by tree size.
+  await sql`
+    create table checkpoint_publications (
+      name text primary key,
+      tree_size bigint not null,
+      updated_at timestamptz(3) not null default now()
+    )`.execute(db);
+
   // Every whole re-verification of the log (the background one and `?full=true`), with its result.
   await sql`
     create table integrity_runs (
@@ -56,5 +64,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop table integrity_runs, checkpoint_cosignatures, tree_checkpoints, merkle_nodes`.execute(db);
+  await sql`drop table integrity_runs, checkpoint_publications, checkpoint_cosignatures, tree_checkpoints, merkle_nodes`.execute(db);
 }

@@ -16,3 +16,5 @@ export { toAnalyticsMessage } from './toAnalyticsMessage';
 export { toEventAsRead, type EventAsRead } from './toEventAsRead';
 export { toEventMessage } from './toEventMessage';
 export { analyticsTopic, eventIdHeader, eventsTopic, eventTypeHeader } from './topics';
+export { checkpointRelayName, relayCheckpoints, startCheckpointRelay, type CheckpointMessage, type CheckpointRelay } from './relayCheckpoints';
+export { checkpointsTopic } from './topics';

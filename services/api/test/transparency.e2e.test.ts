@@ -235,3 +235,29 @@ describe('a log too large for one request', () => {
     }
   });
 });
+
+describe('the background signer', () => {
+  it('signs a checkpoint covering new events within seconds, coalescing a burst into few checkpoints', async () => {
+    const x = await startTestApp({ workers: true });
+    try {
+      const a = x.token('KH', 'auditor');
+      const key = (await x.request('GET', '/v1/audit/checkpoint/key', { token: a })).body.verifierKey;
+      const started = Date.now();
+      for (let i = 0; i < 10; i++) await deportationAt(x, 'identity_verified');
+      const { rows: [count] } = await sql<{ n: string }>`select count(*) as n from events`.execute(x.database.db);
+      const deadline = Date.now() + 30_000;
+      let size = 0;
+      while (size < Number(count!.n)) {
+        if (Date.now() > deadline) throw new Error(`no checkpoint covering ${count!.n} events within 30 s (latest: ${size})`);
+        const r = await x.request('GET', '/v1/audit/checkpoint', { token: a });
+        if (r.status === 200) size = openCheckpoint(r.body, key).treeSize;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      // One checkpoint a second at most (plus the first): 20 commits did not make 20 checkpoints.
+      const { rows: [issued] } = await sql<{ n: string }>`select count(*) as n from tree_checkpoints`.execute(x.database.db);
+      expect(Number(issued!.n)).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000) + 1);
+    } finally {
+      await x.close();
+    }
+  });
+});

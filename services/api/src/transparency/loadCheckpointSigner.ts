@@ -27,21 +27,27 @@ export function loadCheckpointSigner(env: NodeJS.ProcessEnv, dataDir: string): L
   }
   if (env.NODE_ENV === 'production') return { error: 'CHECKPOINT_SIGNING_KEY is required when NODE_ENV=production (the checkpoints\' Ed25519 key, PRIVATE+KEY+<origin>+<id>+<key>)' };
   const file = join(dataDir, developmentKeyFile);
-  if (existsSync(file)) {
-    const parsed = parseSignerKey(readFileSync(file, 'utf8'));
-    if (typeof parsed === 'string') return { error: `${file}: ${parsed}` };
-    if (origin !== undefined && parsed.name !== origin) return { error: `CHECKPOINT_ORIGIN (${origin}) differs from the development key in ${file} (${parsed.name}); remove the file to make a new key` };
-    return { signer: parsed, development: true };
+  if (!existsSync(file)) {
+    const { privateKey } = generateSignerKey(origin ?? developmentOrigin);
+    try {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(file, `${privateKey}\n`, { mode: 0o600, flag: 'wx' });
+      chmodSync(file, 0o600);
+      const written = readBack(file, origin);
+      return 'error' in written ? written : { ...written, generated: file };
+    } catch (error) {
+      // Another instance starting beside this one wrote it first: use that one.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return { error: `could not keep the development checkpoint key in ${file}: ${(error as Error).message}` };
+    }
   }
-  const { privateKey, signer } = generateSignerKey(origin ?? developmentOrigin);
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${privateKey}\n`, { mode: 0o600, flag: 'wx' });
-    chmodSync(file, 0o600);
-  } catch (error) {
-    return { error: `could not keep the development checkpoint key in ${file}: ${(error as Error).message}` };
-  }
-  return { signer, generated: file, development: true };
+  return readBack(file, origin);
+}
+
+function readBack(file: string, origin: string | undefined): LoadedSigner {
+  const parsed = parseSignerKey(readFileSync(file, 'utf8'));
+  if (typeof parsed === 'string') return { error: `${file}: ${parsed}` };
+  if (origin !== undefined && parsed.name !== origin) return { error: `CHECKPOINT_ORIGIN (${origin}) differs from the development key in ${file} (${parsed.name}); remove the file to make a new key` };
+  return { signer: parsed, development: true };
 }
 
 /** CHECKPOINT_WITNESS_KEYS: the witnesses' verifier keys, separated by commas, spaces or newlines. */

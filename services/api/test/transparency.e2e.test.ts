@@ -157,6 +157,29 @@ describe('integrity never vouches for what it did not read', () => {
   });
 });
 
+describe('an event deleted together with its link', () => {
+  it('is named by its leaf (exact) and by the position of the link after the gap', async () => {
+    const x = await startTestApp({ workers: false });
+    try {
+      await deportationAt(x, 'handed_over');
+      await deportationAt(x, 'filed');
+      await chainAllOf(x.database.db);
+      await x.app.transparency.issue();
+      const { rows } = await sql<{ position: string }>`select position from event_chain order by seq`.execute(x.database.db);
+      await x.database.db.connection().execute(async (conn) => {
+        await sql`set session_replication_role = replica`.execute(conn);
+        await sql`delete from events where position = ${rows[1]!.position}`.execute(conn);
+        await sql`delete from event_chain where seq = 2`.execute(conn);
+        await sql`set session_replication_role = origin`.execute(conn);
+      });
+      const body = (await x.request('GET', '/v1/audit/integrity', { token: x.token('KH', 'auditor') })).body;
+      expect(body).toMatchObject({ ok: false, firstBrokenLeaf: 1, firstBrokenPosition: rows[2]!.position });
+    } finally {
+      await x.close();
+    }
+  });
+});
+
 describe('an insider who rewrites events, chain and tree consistently', () => {
   it('is caught against a checkpoint signed before the rewrite', async () => {
     const x = await startTestApp({ workers: false });

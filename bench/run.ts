@@ -15,6 +15,7 @@ const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   rebuild: () => import('./rebuild'),
   relay: () => import('./relay'),
   stats: () => import('./stats'),
+  tlog: () => import('./tlog'),
 };
 
 const [name, ...args] = process.argv.slice(2);

@@ -9,6 +9,7 @@ import * as idempotencyByReference from './20261123150000_idempotency_by_referen
 import * as statisticsDaily from './20261123160000_statistics_daily';
 import * as statisticsHandoverDays from './20261130000000_statistics_handover_days';
 import * as accessCredential from './20261130020000_access_credential';
+import * as transparencyLog from './20261130100000_transparency_log';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '20261123160000_statistics_daily': statisticsDaily,
   '20261130000000_statistics_handover_days': statisticsHandoverDays,
   '20261130020000_access_credential': accessCredential,
+  '20261130100000_transparency_log': transparencyLog,
 };

@@ -143,6 +143,7 @@ describe.concurrent('mock_cluster helper', () => {
       await admin.disconnect();
       expect(md.topics.map((t) => [t.name, t.partitions.length]).sort()).toEqual([
         ['cooperation.analytics.v1', 6],
+        ['cooperation.checkpoints.v1', 1],
         ['cooperation.events.v1', 6],
       ]);
       await teardown();

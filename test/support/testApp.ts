@@ -6,7 +6,7 @@ import type { Party, Role } from '@cco/domain';
 import { developmentAudience, developmentIssuers, developmentJwks, signDevelopmentToken } from '@cco/dev-auth';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { buildApp } from '../../services/api/src/app';
+import { buildApp, type AppOptions } from '../../services/api/src/app';
 import { loggerOptions } from '../../services/api/src/logger';
 import type { AuthOptions } from '../../services/api/src/plugins/auth';
 import type { ApiTables } from '../../services/api/src/tables';
@@ -54,7 +54,7 @@ export interface TestResponse {
 }
 
 /** The real server on an ephemeral port over a database of this test file's own. */
-export async function startTestApp(options: { workers?: boolean; auth?: AuthOptions; holdbackAlertMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(options: { workers?: boolean; auth?: AuthOptions; holdbackAlertMs?: number; transparency?: AppOptions['transparency'] } = {}): Promise<TestApp> {
   const database = await createTestDatabase<ApiTables>();
   const logs: string[] = [];
   const sink = new Writable({
@@ -64,7 +64,7 @@ export async function startTestApp(options: { workers?: boolean; auth?: AuthOpti
     },
   });
   const logger = pino(loggerOptions('info'), sink);
-  const app = await buildApp({ database, auth: options.auth ?? testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, holdbackAlertMs: options.holdbackAlertMs, logger });
+  const app = await buildApp({ database, auth: options.auth ?? testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, holdbackAlertMs: options.holdbackAlertMs, logger, transparency: options.transparency });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

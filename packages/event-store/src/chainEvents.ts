@@ -1,7 +1,11 @@
 import { sql } from 'kysely';
 import { tryLockForTransaction } from './checkpoints';
-import { genesisHash, hashEvent } from './hashEvent';
+import { canonicalContent, genesisHash, hashCanonical } from './hashEvent';
+import { growTree, type TreeNode } from './merkle/growTree';
+import { leafHash } from './merkle/merkleHash';
+import { insertNodes, loadFrontier, readTreeSize } from './merkle/treeStore';
 import { readAll } from './readAll';
+import { toRecordedEvent, type EventRow } from './rows';
 import { logStart, type Executor, type LogPosition, type RecordedEvent } from './types';
 
 /** The advisory lock that makes one chainer (or chaining import) at a time. */
@@ -16,6 +20,10 @@ export const chainLock = 'cco_event_chain';
  * every case behind one fsync. Here appends stay concurrent and the chain follows a moment
  * later in batches; the chain's own tip is its checkpoint, written in the same transaction
  * as the links, so a crash can neither skip nor double a link.
+ *
+ * The Merkle tree (RFC 9162) grows in the same transaction by the same leaves: leaf i is the
+ * canonical content of the event at seq i + 1, so the tree and the chain can never disagree on
+ * what was logged or in which order.
  */
 export async function chainEvents(db: Executor<any>, batchSize = 1000): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -50,10 +58,53 @@ export async function readChainTip(trx: Executor<any>): Promise<ChainTip> {
  */
 export async function extendChain(trx: Executor<any>, batchSize: number): Promise<number> {
   const tip = await readChainTip(trx);
+  const tree = await openTree(trx, tip);
+  if (!tree) return backfillTree(trx, tip, batchSize);
   const { events } = await readAll(trx, tip.at, batchSize);
   if (events.length === 0) return 0;
-  await insertLinks(trx, linksAfter(tip, events));
+  await appendLinks(trx, tree, linksAfter(tip, events));
   return events.length;
+}
+
+/** The tree's right edge where the chain's tip is, ready to append to. */
+export interface OpenTree {
+  size: number;
+  frontier: TreeNode[];
+}
+
+/**
+ * The tree at the chain's tip, or undefined when it is behind (the chain grew before the
+ * tree existed: backfillTree catches it up, batch by batch). A tree ahead of its chain cannot
+ * happen but by tampering: refuse to build on it.
+ */
+async function openTree(trx: Executor<any>, tip: ChainTip): Promise<OpenTree | undefined> {
+  const size = await readTreeSize(trx);
+  if (BigInt(size) > tip.seq) throw new Error(`the Merkle tree (${size} leaves) is ahead of the hash chain (${tip.seq} links)`);
+  if (BigInt(size) < tip.seq) return undefined;
+  return openTreeAt(trx, size);
+}
+
+export async function openTreeAt(trx: Executor<any>, size: number): Promise<OpenTree> {
+  return { size, frontier: await loadFrontier(trx, size) };
+}
+
+/** Writes links and the tree's new nodes for them (queued on the one connection together). */
+export async function appendLinks(trx: Executor<any>, tree: OpenTree, links: readonly Link[]): Promise<void> {
+  const nodes = growTree(tree.frontier, tree.size, links.map((l) => l.leafHash));
+  tree.size += links.length;
+  await Promise.all([insertLinks(trx, links), insertNodes(trx, nodes)]);
+}
+
+/** Adds leaves for events chained before the tree existed, in chain order. */
+async function backfillTree(trx: Executor<any>, tip: ChainTip, batchSize: number): Promise<number> {
+  const size = await readTreeSize(trx);
+  const { rows } = await sql<EventRow>`
+    select e.* from event_chain c join events e on e.position = c.position
+    where c.seq > ${String(size)}::int8 and c.seq <= ${tip.seq.toString()}::int8 order by c.seq limit ${batchSize}`.execute(trx);
+  if (rows.length === 0) throw new Error(`the hash chain's links after seq ${size} have no events: run the integrity check`);
+  const tree = await openTreeAt(trx, size);
+  await insertNodes(trx, growTree(tree.frontier, size, rows.map((r) => leafHash(canonicalContent(toRecordedEvent(r))))));
+  return rows.length;
 }
 
 export interface Link {
@@ -62,14 +113,17 @@ export interface Link {
   transactionId: string;
   prevHash: string;
   hash: string;
+  /** The event's Merkle leaf hash, SHA-256(0x00 ‖ canonical content). */
+  leafHash: Buffer;
 }
 
 /** The links of `events` (in commit-safe order) after `tip`; `tip` is moved to the last one. */
 export function linksAfter(tip: ChainTip, events: readonly RecordedEvent[]): Link[] {
   return events.map((event) => {
-    const hash = hashEvent(tip.hash, event);
+    const canonical = canonicalContent(event);
+    const hash = hashCanonical(tip.hash, canonical);
     tip.seq += 1n;
-    const link = { seq: tip.seq.toString(), position: event.position, transactionId: event.transactionId, prevHash: tip.hash, hash };
+    const link = { seq: tip.seq.toString(), position: event.position, transactionId: event.transactionId, prevHash: tip.hash, hash, leafHash: leafHash(canonical) };
     tip.hash = hash;
     tip.at = { transactionId: event.transactionId, position: event.position };
     return link;

@@ -25,9 +25,22 @@ export function chainedContent(event: RecordedEvent) {
   };
 }
 
-/** hash = hex(SHA-256(prevHash ‖ "\n" ‖ JCS(content))), JCS being RFC 8785 canonical JSON. */
-export function hashEvent(prevHash: string, event: RecordedEvent): string {
+/**
+ * JCS(content), RFC 8785 canonical JSON of what the chain covers: the bytes (UTF-8) that the
+ * chain links hash and that are the event's leaf in the Merkle tree.
+ */
+export function canonicalContent(event: RecordedEvent): string {
   const canonical = canonicalize(chainedContent(event));
   if (canonical === undefined) throw new Error(`event ${event.id} has no canonical form`);
+  return canonical;
+}
+
+/** hash = hex(SHA-256(prevHash ‖ "\n" ‖ JCS(content))), JCS being RFC 8785 canonical JSON. */
+export function hashEvent(prevHash: string, event: RecordedEvent): string {
+  return hashCanonical(prevHash, canonicalContent(event));
+}
+
+/** The chain link over content already canonicalised. */
+export function hashCanonical(prevHash: string, canonical: string): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }

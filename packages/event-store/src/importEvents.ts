@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { WrongExpectedVersion } from './appendToStream';
 import { commitSafeBound } from './commitSafeBound';
-import { chainLock, extendChain, insertLinks, linksAfter, readChainTip, type ChainTip } from './chainEvents';
+import { appendLinks, chainLock, extendChain, linksAfter, openTreeAt, readChainTip, type ChainTip, type OpenTree } from './chainEvents';
 import type { Executor, ExpectedVersion, NewEvent, RecordedEvent } from './types';
 
 /** One stream's events to import, oldest first. */
@@ -53,7 +53,8 @@ export interface ImportOptions {
  *   order), links whatever committed before it, then links its own events in the order of their
  *   positions, hashing what it sends exactly as verifyChain will hash what it reads back (every
  *   link's content is the event as stored: position and record time come back from the insert,
- *   data and metadata are hashed from the JSON sent). The chainer carries on after its tip.
+ *   data and metadata are hashed from the JSON sent), and grows the Merkle tree by the same
+ *   leaves. The chainer carries on after its tip.
  *
  * `occurredAt` is the historical business time; `recordedAt` is, truthfully, the import's.
  * Commit in batches of some thousands of events: each call is one transaction, and a batch that
@@ -98,6 +99,8 @@ async function importInTransaction(trx: Executor<any>, streams: readonly ImportS
   await sql`savepoint cco_import`.execute(trx);
   try {
     const tip = inline ? await takeTheChain(trx, options.waitForOlderMs ?? 2000) : undefined;
+    // The Merkle tree grows with the links, as the chainer grows it (see chainEvents).
+    const tree: OpenTree | undefined = tip ? await openTreeAt(trx, Number(tip.seq)) : undefined;
     const bases = await claimStreams(trx, streams);
     let events = 0;
     let chunk: Row[] = [];
@@ -110,10 +113,10 @@ async function importInTransaction(trx: Executor<any>, streams: readonly ImportS
       return p;
     };
     const link = async () => {
-      if (!previous || !tip) return;
+      if (!previous || !tip || !tree) return;
       const { rows, inserted } = previous;
       previous = undefined;
-      track(insertLinks(trx, linksAfter(tip, recorded(rows, await inserted))));
+      track(appendLinks(trx, tree, linksAfter(tip, recorded(rows, await inserted))));
     };
     const flush = async () => {
       if (chunk.length === 0) return;

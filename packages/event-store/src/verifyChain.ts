@@ -58,7 +58,7 @@ function broken(checked: number, position: string, seq: bigint, prev: string): C
 }
 
 /** An event inside the range just verified (after `fromSeq`'s link, up to the tip) with no link. */
-async function firstUnlinkedEvent(db: Executor<any>, fromSeq: bigint, tipSeq: bigint): Promise<string | null> {
+export async function firstUnlinkedEvent(db: Executor<any>, fromSeq: bigint, tipSeq: bigint): Promise<string | null> {
   if (tipSeq === 0n || tipSeq === fromSeq) return null;
   const result = await sql<{ position: string }>`
     select e.position

@@ -1,8 +1,16 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { analyticsMessageSchema, eventAsReadSchema, messageHeadersSchema, messageKeySchema } from '../src/messageSchemas';
-import { analyticsTopic, eventsTopic } from '../src/topics';
+import {
+  analyticsMessageSchema,
+  checkpointHeadersSchema,
+  checkpointKeySchema,
+  checkpointMessageSchema,
+  eventAsReadSchema,
+  messageHeadersSchema,
+  messageKeySchema,
+} from '../src/messageSchemas';
+import { analyticsTopic, checkpointsTopic, eventsTopic } from '../src/topics';
 
 // `npm run asyncapi`: writes openapi/asyncapi.json (AsyncAPI 3.0) from the zod schemas the relay
 // uses (src/messageSchemas.ts); a test validates it with @asyncapi/parser and fails when stale.
@@ -25,7 +33,8 @@ export function generateAsyncApi(): string {
       description:
         'What the relay publishes from the event log. Delivery is at least once: a consumer drops a repeated `event-id`. ' +
         'Both topics are keyed by case id, so the events of one case keep their order. ' +
-        `${eventsTopic} carries every event as the API reads it (personal data sealed); ${analyticsTopic} carries the same events reduced to an allow-list, without personal data.`,
+        `${eventsTopic} carries every event as the API reads it (personal data sealed); ${analyticsTopic} carries the same events reduced to an allow-list, without personal data; ` +
+        `${checkpointsTopic} carries each signed checkpoint of the transparency log, keyed by its origin, in tree-size order (a consumer keeps the first per tree size).`,
     },
     defaultContentType: 'application/json',
     servers: {
@@ -46,6 +55,11 @@ export function generateAsyncApi(): string {
         title: 'Events without personal data, for analytics',
         messages: { analyticsEvent: { $ref: '#/components/messages/analyticsEvent' } },
       },
+      checkpoints: {
+        address: checkpointsTopic,
+        title: 'Signed checkpoints of the transparency log',
+        messages: { checkpoint: { $ref: '#/components/messages/checkpoint' } },
+      },
     },
     operations: {
       publishEvent: {
@@ -59,6 +73,12 @@ export function generateAsyncApi(): string {
         title: 'The relay publishes each event of an allow-listed type, reduced to its allow-list',
         channel: { $ref: '#/channels/analytics' },
         messages: [{ $ref: '#/channels/analytics/messages/analyticsEvent' }],
+      },
+      publishCheckpoint: {
+        action: 'send',
+        title: 'The service publishes each checkpoint it signs, in tree-size order',
+        channel: { $ref: '#/channels/checkpoints' },
+        messages: [{ $ref: '#/channels/checkpoints/messages/checkpoint' }],
       },
     },
     components: {
@@ -78,6 +98,14 @@ export function generateAsyncApi(): string {
           headers: schemaOf(messageHeadersSchema),
           payload: schemaOf(analyticsMessageSchema),
           bindings: { kafka: kafkaBinding },
+        },
+        checkpoint: {
+          name: 'checkpoint',
+          title: 'A signed checkpoint',
+          contentType: 'application/json',
+          headers: schemaOf(checkpointHeadersSchema),
+          payload: schemaOf(checkpointMessageSchema),
+          bindings: { kafka: { key: schemaOf(checkpointKeySchema), bindingVersion: '0.5.0' } },
         },
       },
     },

@@ -83,3 +83,18 @@ export const analyticsMessageSchema = z
     caseEventTypes.map((type) => analyticsOf(type)) as unknown as [ReturnType<typeof analyticsOf>, ...ReturnType<typeof analyticsOf>[]],
   )
   .describe('An event without personal data, for analytics');
+
+/** cooperation.checkpoints.v1: each signed checkpoint of the transparency log; no event content. */
+export const checkpointMessageSchema = z
+  .strictObject({
+    origin: z.string().min(1).describe('The log’s origin line (the checkpoint key’s name)'),
+    treeSize: z.number().int().min(0).describe('Leaves (events) the checkpoint covers'),
+    rootHash: z.string().regex(/^[0-9a-f]{64}$/).describe('RFC 9162 root hash, lowercase hex'),
+    note: z.string().describe('The C2SP signed note: tlog-checkpoint body and its Ed25519 signature lines'),
+    issuedAt: z.iso.datetime(),
+  })
+  .describe('A signed checkpoint of the transparency log');
+
+/** The checkpoints topic's key (the origin) and header. */
+export const checkpointKeySchema = z.string().min(1).describe('The log’s origin: one key, one partition, in tree-size order');
+export const checkpointHeadersSchema = z.object({ 'tree-size': z.string().regex(/^\d+$/).describe('The tree size, as in the value') });

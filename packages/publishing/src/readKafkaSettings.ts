@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { analyticsTopic, eventsTopic } from './topics';
+import { analyticsTopic, checkpointsTopic, eventsTopic } from './topics';
 
 export interface TopicProvisioning {
   partitions: number;
@@ -12,6 +12,8 @@ export interface KafkaSettings {
   brokers: string[];
   clientId: string;
   topics: { events: string; analytics: string };
+  /** The transparency log's signed checkpoints (default cooperation.checkpoints.v1). */
+  checkpointsTopic?: string;
   provisioning: TopicProvisioning;
   /** The idempotent producer: on real Kafka only (librdkafka's mock cannot init one). */
   idempotent: boolean;
@@ -26,6 +28,7 @@ const kafkaEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('cco'),
   KAFKA_EVENTS_TOPIC: z.string().min(1).default(eventsTopic),
   KAFKA_ANALYTICS_TOPIC: z.string().min(1).default(analyticsTopic),
+  KAFKA_CHECKPOINTS_TOPIC: z.string().min(1).default(checkpointsTopic),
   KAFKA_TOPIC_PARTITIONS: count(6),
   KAFKA_TOPIC_REPLICATION_FACTOR: count(3),
   KAFKA_TOPIC_RETENTION_MS: z.coerce.number().int().min(-1).default(7 * 24 * 3600 * 1000),
@@ -46,6 +49,7 @@ export function readKafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSe
     brokers,
     clientId: parsed.KAFKA_CLIENT_ID,
     topics: { events: parsed.KAFKA_EVENTS_TOPIC, analytics: parsed.KAFKA_ANALYTICS_TOPIC },
+    checkpointsTopic: parsed.KAFKA_CHECKPOINTS_TOPIC,
     provisioning: {
       partitions: parsed.KAFKA_TOPIC_PARTITIONS,
       replicationFactor: parsed.KAFKA_TOPIC_REPLICATION_FACTOR,

@@ -11,12 +11,12 @@ describe('openapi/asyncapi.json', () => {
     expect(await readFile(asyncapiPath, 'utf8')).toBe(generateAsyncApi());
   });
 
-  it('is a valid AsyncAPI 3.0 document for both topics', { timeout: 30_000 }, async () => {
+  it('is a valid AsyncAPI 3.0 document for the three topics', { timeout: 30_000 }, async () => {
     const { document, diagnostics } = await new Parser().parse(generateAsyncApi());
     // Severity 0 is an error; warnings and hints are listed in the message should one appear.
     expect(diagnostics.filter((d) => d.severity === 0), JSON.stringify(diagnostics, null, 1)).toEqual([]);
     expect(document?.version()).toBe('3.0.0');
-    expect(document?.channels().all().map((c) => c.address())).toEqual(['cooperation.events.v1', 'cooperation.analytics.v1']);
+    expect(document?.channels().all().map((c) => c.address())).toEqual(['cooperation.events.v1', 'cooperation.analytics.v1', 'cooperation.checkpoints.v1']);
   });
 });
 
@@ -40,3 +40,4 @@ it('the analytics schema refuses any field its allow-list does not name', () => 
   expect(analyticsMessageSchema.safeParse({ ...value, data: { ...value.data, subject: { nationality: 'CN', names: ['ZHANG Wei'] } } }).success).toBe(false);
   expect(analyticsMessageSchema.safeParse({ ...value, metadata: { ...value.metadata, actor: 'kh-officer-7' } }).success).toBe(false);
 });
+

@@ -12,6 +12,7 @@ describe('readKafkaSettings', () => {
       brokers: ['kafka-a:9092', 'kafka-b:9092'],
       clientId: 'cco',
       topics: { events: 'cooperation.events.v1', analytics: 'cooperation.analytics.v1' },
+      checkpointsTopic: 'cooperation.checkpoints.v1',
       provisioning: { partitions: 6, replicationFactor: 3, retentionMs: 604_800_000 },
       idempotent: false,
       batchSize: 200,

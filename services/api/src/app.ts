@@ -15,6 +15,7 @@ import { problemClientErrorHandler, problemFrameworkErrors, problemsPlugin } fro
 import { loadLimits } from './config';
 import { projectionsPlugin } from './plugins/projections';
 import { relayPlugin } from './plugins/relay';
+import { transparencyLogPlugin, type TransparencyOptions } from './plugins/transparencyLog';
 import { auditRoutes } from './routes/audit';
 import { caseBoardRoutes } from './routes/caseBoard';
 import { caseRoutes } from './routes/cases';
@@ -24,6 +25,7 @@ import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
 import { projectionRoutes } from './routes/projections';
 import { statisticsRoutes } from './routes/statistics';
+import { transparencyRoutes } from './routes/transparency';
 import { victimVerificationRoutes } from './routes/victimVerifications';
 import type { ApiTables } from './tables';
 
@@ -45,6 +47,8 @@ export interface AppOptions {
   /** Overrides READER_HOLDBACK_ALERT (tests). */
   holdbackAlertMs?: number;
   logger?: FastifyServerOptions['loggerInstance'];
+  /** Checkpoint signing key, witnesses' keys and schedules (see plugins/transparencyLog). */
+  transparency?: Omit<TransparencyOptions, 'workers'>;
 }
 
 /** Builds the whole API as a Fastify instance. It never listens: server.ts does. */
@@ -85,6 +89,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (api) await app.register(authPlugin, options.auth);
   if (api) await app.register(openapiPlugin);
   if (options.workers ?? true) await app.register(chainerPlugin);
+  await app.register(transparencyLogPlugin, { ...options.transparency, workers: options.workers ?? true });
   if (options.workers ?? true) await app.register(projectionsPlugin);
   if (options.workers ?? true) await app.register(relayPlugin, { kafka: options.kafka });
 
@@ -94,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(caseRoutes);
   await app.register(logRoutes);
   await app.register(auditRoutes);
+  await app.register(transparencyRoutes);
   await app.register(caseBoardRoutes);
   await app.register(statisticsRoutes);
   await app.register(victimVerificationRoutes);

@@ -6,6 +6,7 @@ import { migrations } from '../../../migrations/index';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startMetricsListener } from './plugins/metrics';
+import { loadCheckpointSigner, witnessKeysFrom } from './transparency/loadCheckpointSigner';
 import type { ApiTables } from './tables';
 
 // `npm start`: the whole service on PORT. Without DATABASE_URL it runs on embedded PGlite in
@@ -17,6 +18,10 @@ const config = (() => {
     return refuseToStart(error);
   }
 })();
+const checkpointKey = loadCheckpointSigner(process.env, config.dataDir);
+if ('error' in checkpointKey) {
+  refuseToStart(new ConfigError(`refusing to start${process.env.NODE_ENV === 'production' ? ' (NODE_ENV=production)' : ''}: ${checkpointKey.error}`));
+}
 // A connection that fails outside a query (idle in the pool, or the LISTEN one: the database
 // restarted) is replaced on demand; say so in the log rather than let it pass unseen.
 let onPoolError = (error: Error) => console.warn('a database connection failed outside a query:', error.message);
@@ -34,6 +39,7 @@ const app = await buildApp({
   // CCO_ROLE: several API processes and one or more workers may share a database.
   api: config.role !== 'worker',
   workers: config.role !== 'api',
+  transparency: { signer: checkpointKey.signer, witnessKeys: witnessKeysFrom(process.env) },
 });
 if (asOwner) app.log.info({ applied: asOwner.applied, serviceRole: asOwner.serviceRole, appendOnly: asOwner.grants.kind === 'granted' ? asOwner.grants.appendOnly : [] }, 'migrated as the owner; the service connects as a role that cannot rewrite the log');
 onPoolError = (error) => app.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'a database connection failed outside a query; it is replaced on demand');
@@ -42,6 +48,7 @@ if (config.personalDataKey.development) app.log.warn('PERSONAL_DATA_KEY is not s
 if (config.auth.developmentParties.length > 0) {
   app.log.warn({ parties: config.auth.developmentParties }, 'AUTH_<party>_JWKS is not set: trusting the published development keys (npm run token signs with them)');
 }
+if (checkpointKey.development) app.log.warn({ file: checkpointKey.generated, verifierKey: checkpointKey.signer.verifierKey }, 'CHECKPOINT_SIGNING_KEY is not set: checkpoints are signed with a development key kept in DATA_DIR');
 if (config.auth.developmentSecret) app.log.warn('JWT_SECRET is set: HS256 tokens of JWT_ISSUER are accepted (development only)');
 const metricsListener = config.metrics.listener && (await startMetricsListener(app.metrics, config.metrics.listener));
 

@@ -38,6 +38,12 @@ const matrix: {
   { name: 'read access log', method: 'GET', path: () => '/v1/audit/access-log', success: 200, allowed: (_p, r) => r === 'auditor' },
   // 404 until the chainer has run (workers are off here): auditors get past authorization.
   { name: 'read chain head', method: 'GET', path: () => '/v1/audit/chain-head', success: 404, allowed: (_p, r) => r === 'auditor' },
+  // The transparency log: 404 where nothing is signed or chained yet (workers are off here).
+  { name: 'read checkpoint', method: 'GET', path: () => '/v1/audit/checkpoint', success: 404, allowed: (_p, r) => r === 'auditor' },
+  { name: 'read checkpoint key', method: 'GET', path: () => '/v1/audit/checkpoint/key', success: 200, allowed: (_p, r) => r === 'auditor' },
+  { name: 'inclusion proof', method: 'GET', path: () => '/v1/audit/proofs/inclusion?position=1&treeSize=1', success: 404, allowed: (_p, r) => r === 'auditor' },
+  { name: 'consistency proof', method: 'GET', path: () => '/v1/audit/proofs/consistency?from=0&to=0', success: 200, allowed: (_p, r) => r === 'auditor' },
+  { name: 'deliver a cosignature', method: 'POST', path: () => '/v1/audit/checkpoint/cosignatures', body: { treeSize: 0, signature: '— w x' }, success: 404, allowed: (_p, r) => r === 'auditor' },
   { name: 'deportation statistics', method: 'GET', path: () => '/v1/statistics/deportations?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
   { name: 'duration statistics', method: 'GET', path: () => '/v1/statistics/durations?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
   { name: 'refusal statistics', method: 'GET', path: () => '/v1/statistics/refusals?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },

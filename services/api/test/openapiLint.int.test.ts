@@ -23,7 +23,7 @@ it('names every operation with a unique verb-noun operationId and defines every 
   const spec = JSON.parse(await readFile(`${root}openapi/openapi.json`, 'utf8'));
   const operations = Object.values(spec.paths).flatMap((item) => Object.values(item as Record<string, { operationId?: string; tags?: string[] }>));
   const ids = operations.map((op) => op.operationId);
-  expect(ids.every((id) => typeof id === 'string' && /^(get|list|file|verify|handOver|complete|refuse|withdraw|request|confirm|check|rebuild)[A-Z]\w+$/.test(id))).toBe(true);
+  expect(ids.every((id) => typeof id === 'string' && /^(get|list|file|verify|handOver|complete|refuse|withdraw|request|confirm|check|rebuild|add)[A-Z]\w+$/.test(id))).toBe(true);
   expect(new Set(ids).size).toBe(ids.length);
   const defined = new Set((spec.tags as { name: string; description?: string }[]).filter((t) => t.description).map((t) => t.name));
   expect(operations.flatMap((op) => op.tags ?? []).filter((t) => !defined.has(t))).toEqual([]);

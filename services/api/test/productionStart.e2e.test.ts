@@ -12,6 +12,7 @@ import { freePort, serverProcess, type ServerProcess } from '../../../test/fault
 import { deportationFiling } from '../../../test/support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { FakeIdentityProvider } from './identityProvider';
+import { generateSignerKey } from '../src/transparency/noteKeys';
 
 // What `npm start` runs (services/api/dist/server.mjs, built by the global setup) as a child
 // process: production refuses to start on shared or published secrets, serves two ministries
@@ -39,6 +40,7 @@ afterAll(async () => {
 });
 
 /** Everything a production start needs: each refusal below breaks exactly one thing. */
+const checkpointKey = generateSignerKey('cco.test/production').privateKey;
 const production = (): Record<string, string | undefined> => ({
   NODE_ENV: 'production',
   AUTH_KH_JWKS: kh.url,
@@ -46,6 +48,7 @@ const production = (): Record<string, string | undefined> => ({
   AUTH_CN_JWKS: cnJwksFile,
   AUTH_CN_ISSUER: cn.issuer,
   PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
+  CHECKPOINT_SIGNING_KEY: checkpointKey,
 });
 
 /** Starts dist/server.mjs with only `env` (no inherited settings); resolves when it exits. */
@@ -81,6 +84,8 @@ describe('production refuses to start (one line on stderr, no stack trace, non-z
     ['without PERSONAL_DATA_KEY', { PERSONAL_DATA_KEY: undefined }, /PERSONAL_DATA_KEY is required/],
     ['with both parties on one issuer', { AUTH_CN_ISSUER: 'https://idp.kh.example' }, /must differ/],
     ['with a JWKS file that does not exist', { AUTH_CN_JWKS: join(dir, 'missing.json') }, /AUTH_CN_JWKS: no such file/],
+    ['without CHECKPOINT_SIGNING_KEY', { CHECKPOINT_SIGNING_KEY: undefined }, /CHECKPOINT_SIGNING_KEY is required/],
+    ['with a CHECKPOINT_SIGNING_KEY that is no note key', { CHECKPOINT_SIGNING_KEY: 'PRIVATE+KEY+nonsense' }, /CHECKPOINT_SIGNING_KEY: /],
   ];
 
   it.each(refusals)('%s', async (_name, change, says) => {

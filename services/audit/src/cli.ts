@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { developmentKeyEncryptionKey, parseKeyEncryptionKey } from '@cco/case-records';
-import { openDatabase, verifyChain } from '@cco/event-store';
+import { openDatabase, verifyLog } from '@cco/event-store';
 import { countDeportations, utcDays } from '@cco/projections';
 import { exportChain } from './exportChain';
 import { recomputeDeportationStatistics, type GroupBy } from './recomputeStatistics';
@@ -10,8 +10,8 @@ import { replayCase } from './replayCase';
 // Reads the database directly (DATABASE_URL, else the PGlite in DATA_DIR while the service is
 // stopped): auditors re-derive the history and the figures without the service's read models.
 const usage = `usage: npm run audit -- <command>
-  verify                                   re-derive the whole hash chain; exit 1 if broken
-  export --from YYYY-MM-DD --to YYYY-MM-DD --out FILE   chained events recorded in the range, as NDJSON
+  verify                                   re-read every event against the Merkle tree, the hash chain and the signed checkpoints; exit 1 if broken
+  export --from YYYY-MM-DD --to YYYY-MM-DD --out FILE   chained events recorded in the range, as NDJSON, with inclusion proofs; the latest checkpoint in FILE.checkpoint
   replay --case ID                         the case rebuilt step by step from its events
   stats --from YYYY-MM-DD --to YYYY-MM-DD [--group-by year|month|offence]   deportations from raw events vs the live projection; exit 1 if they differ`;
 
@@ -42,8 +42,8 @@ let exitCode = 0;
 try {
   switch (command) {
     case 'verify': {
-      const result = await verifyChain(database.db);
-      console.log(JSON.stringify({ ok: result.ok, checked: result.checked, firstBrokenPosition: result.firstBrokenPosition, lastHash: result.lastHash }));
+      const result = await verifyLog(database.db);
+      console.log(JSON.stringify({ ok: result.ok, checked: result.checked, treeSize: result.treeSize, checkpointsChecked: result.checkpointsChecked, firstBrokenPosition: result.firstBrokenPosition, firstBrokenLeaf: result.firstBrokenLeaf, detail: result.detail }));
       exitCode = result.ok ? 0 : 1;
       break;
     }

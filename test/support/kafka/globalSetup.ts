@@ -22,6 +22,7 @@ declare module 'vitest' {
 export const KAFKA_TEST_TOPICS: readonly MockTopic[] = [
   { name: 'cooperation.events.v1', partitions: 6 },
   { name: 'cooperation.analytics.v1', partitions: 6 },
+  { name: 'cooperation.checkpoints.v1', partitions: 1 },
 ];
 
 export interface KafkaForTests {

@@ -55,7 +55,7 @@ export const openapiPlugin = fp(async function openapi(app: FastifyInstance) {
         { name: 'commands', description: 'Each appends one event to a case; officers and supervisors (erasure confirmation: auditors)' },
         { name: 'cases', description: 'Reads of cases and their events; personal data, so never analysts' },
         { name: 'statistics', description: 'Figures from the statistics projection; no personal data (analysts, auditors, officers, supervisors)' },
-        { name: 'audit', description: 'Auditors: the global log, its integrity, the access log, projection rebuilds' },
+        { name: 'audit', description: 'Auditors: the global log, its integrity, the transparency log (checkpoints, proofs, cosignatures), the access log, projection rebuilds' },
         { name: 'operations', description: 'Health, metrics, documentation' },
       ],
     },

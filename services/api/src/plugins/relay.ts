@@ -1,4 +1,4 @@
-import { registerRelayMetrics, startRelay, type KafkaSettings, type Relay } from '@cco/publishing';
+import { registerRelayMetrics, startCheckpointRelay, startRelay, type CheckpointRelay, type KafkaSettings, type Relay } from '@cco/publishing';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -24,9 +24,14 @@ export const relayPlugin = fp(async function relay(app: FastifyInstance, options
     app.log.warn('Kafka relay on embedded PGlite: while Kafka is unreachable, requests wait behind each publishing attempt; use DATABASE_URL with Kafka');
   }
   let relay: Relay | undefined;
+  let checkpoints: CheckpointRelay | undefined;
   app.addHook('onReady', async () => {
     relay = startRelay({ database: app.database, settings, log: app.log, metrics });
+    // The transparency log's signed checkpoints, on their own topic (no event content).
+    checkpoints = startCheckpointRelay({ database: app.database, settings, log: app.log });
     app.log.info({ brokers: settings.brokers, topics: settings.topics }, 'Kafka relay started');
   });
-  app.addHook('onClose', async () => relay?.stop());
+  app.addHook('onClose', async () => {
+    await Promise.all([relay?.stop(), checkpoints?.stop()]);
+  });
 }, { name: 'relay', dependencies: ['database', 'metrics'] });

@@ -1,10 +1,15 @@
-import { readChainHead, readChainLink, verifyChainIncrementally } from '@cco/event-store';
+import { readChainHead, readChainLink, verifyLog, type LogVerification } from '@cco/event-store';
+import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
 import { caseId, problems, withinInt8 } from '../schemas/common';
+import { readLatestIntegrityRun } from '../transparency/integrityRuns';
+
+/** Where the next plain integrity call resumes re-reading, when the log is too large for one. */
+const rereadCursor = 'integrity-reread';
 
 const auditors = requireRoles('auditor');
 
@@ -16,10 +21,12 @@ export async function auditRoutes(app: FastifyInstance) {
     schema: {
       operationId: 'checkIntegrity',
       tags: ['audit'],
-      summary: 'Re-derives the hash chain from the stored events (auditors)',
+      summary: 'Re-reads the stored events against the Merkle tree, the hash chain and the signed checkpoints (auditors)',
       description:
-        'Incremental by default: verifies the links added since the last successful check and their attachment to it. ' +
-        '`full=true` re-verifies the whole chain from the genesis (finds an event altered after it was last checked).',
+        'Never vouches for an event it did not re-read: by default it re-reads as much of the log as fits in the request ' +
+        '(all of it, unless the log is large), resuming where the previous partial call stopped, and says which leaves it re-read (`reread`). ' +
+        '`ok` also reflects the last whole re-verification (`lastFullVerification`, run in the background on a schedule). ' +
+        '`full=true` re-reads the whole log now, however long it takes, and records the result.',
       querystring: z.strictObject({
         full: z.enum(['true', 'false']).default('false'),
         witness: z
@@ -31,10 +38,22 @@ export async function auditRoutes(app: FastifyInstance) {
       response: {
         200: z.object({
           ok: z.boolean(),
-          checked: z.number().int().describe('Links verified by this call'),
+          checked: z.number().int().describe('Events re-read by this call'),
           firstBrokenPosition: z.string().nullable(),
+          firstBrokenLeaf: z.number().int().nullable().describe('Leaf index of the first break (exact even when the event and its link are gone)'),
+          detail: z.string().nullable(),
           full: z.boolean(),
-          chainLength: z.string().describe('Links in the verified chain, when ok'),
+          chainLength: z.string().describe('Leaves in the tree (= links in the chain)'),
+          reread: z.object({
+            fromLeaf: z.number().int(),
+            toLeaf: z.number().int().describe('Exclusive'),
+            treeSize: z.number().int(),
+            complete: z.boolean().describe('The whole log was re-read by this call'),
+            at: z.string(),
+          }),
+          lastFullVerification: z
+            .object({ at: z.string(), ok: z.boolean(), treeSize: z.number().int(), checked: z.number().int(), firstBrokenPosition: z.string().nullable(), detail: z.string().nullable() })
+            .nullable(),
           witnessMatches: z.boolean().optional().describe('With `witness`: the link at that seq still has that hash'),
         }),
         ...problems(400, 401, 403),
@@ -43,13 +62,42 @@ export async function auditRoutes(app: FastifyInstance) {
   }, async (request) => {
     const full = request.query.full === 'true';
     const db = request.server.database.db;
-    const { ok, checked, firstBrokenPosition, lastSeq } = await verifyChainIncrementally(db, { full });
-    if (!request.query.witness) return { ok, checked, firstBrokenPosition, full, chainLength: lastSeq };
+    const at = new Date();
+    let result: LogVerification;
+    if (full) {
+      result = await request.server.transparency.verifyAll();
+    } else {
+      // A log too large for one request is re-read in turns: each call resumes where the last stopped.
+      const { rows: [cursor] } = await sql<{ seq: string }>`select seq from chain_verifications where name = ${rereadCursor}`.execute(db);
+      result = await verifyLog(db, { fromLeaf: cursor ? Number(cursor.seq) : 0, deadline: Date.now() + request.server.transparency.integrityBudgetMs });
+      const next = result.ok && !result.complete ? result.toLeaf : 0;
+      await sql`
+        insert into chain_verifications (name, seq, hash) values (${rereadCursor}, ${String(next)}::int8, '')
+        on conflict (name) do update set seq = excluded.seq, verified_at = now()`.execute(db);
+    }
+    const last = await readLatestIntegrityRun(db);
+    const wholeNow = result.complete && result.fromLeaf === 0;
+    // A partial re-read cannot clear a break that the last whole run found.
+    const carried = !wholeNow && result.ok && last && !last.ok ? last : null;
+    const answer = {
+      ok: result.ok && !carried,
+      checked: result.checked,
+      firstBrokenPosition: carried ? carried.firstBrokenPosition : result.firstBrokenPosition,
+      firstBrokenLeaf: carried ? null : result.firstBrokenLeaf,
+      detail: carried ? `the last whole re-verification (${carried.finishedAt.toISOString()}) failed: ${carried.detail}` : result.detail,
+      full,
+      chainLength: String(result.treeSize),
+      reread: { fromLeaf: result.fromLeaf, toLeaf: result.toLeaf, treeSize: result.treeSize, complete: result.complete, at: at.toISOString() },
+      lastFullVerification: last
+        ? { at: last.finishedAt.toISOString(), ok: last.ok, treeSize: last.treeSize, checked: last.checked, firstBrokenPosition: last.firstBrokenPosition, detail: last.detail }
+        : null,
+    };
+    if (!request.query.witness) return answer;
     // A chain rewritten from some event on verifies on its own; the witnessed head gives it away.
     const [seq, hash] = request.query.witness.split(':') as [string, string];
     const link = await readChainLink(db, seq);
     const witnessMatches = link?.hash === hash;
-    return { ok: ok && witnessMatches, checked, firstBrokenPosition, full, chainLength: lastSeq, witnessMatches };
+    return { ...answer, ok: answer.ok && witnessMatches, witnessMatches };
   });
 
   routes.get('/v1/audit/chain-head', {

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
+import { readLatestIntegrityRun } from '../transparency/integrityRuns';
 
 const lagSchema = z.object({
   name: z.string(),
@@ -21,6 +22,11 @@ const healthSchema = z.object({
   database: z.enum(['up', 'down']),
   projections: z.array(lagSchema).optional().describe('How far each read model is behind the log (a lag is not a failure)'),
   holdback: holdbackSchema.nullable().optional().describe('The oldest open writing transaction of this database, if any'),
+  integrity: z
+    .object({ at: z.string(), ok: z.boolean(), treeSize: z.number().int(), firstBrokenPosition: z.string().nullable() })
+    .nullable()
+    .optional()
+    .describe('The last whole re-verification of the log against the Merkle tree and the signed checkpoints (null: not run yet)'),
 });
 
 export interface HealthOptions {
@@ -52,7 +58,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
     try {
       const { db } = request.server.database;
       await sql`select 1`.execute(db);
-      const [lag, holdback] = await Promise.all([readLag(db), readHoldback(db)]);
+      const [lag, holdback, run] = await Promise.all([readLag(db), readHoldback(db), readLatestIntegrityRun(db)]);
       const stuck = holdback !== null && holdback.seconds !== null && holdback.seconds * 1000 > options.holdbackAlertMs;
       return {
         status: stuck ? ('degraded' as const) : ('ok' as const),
@@ -64,6 +70,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
           secondsBehind: Math.round(l.secondsBehind * 1000) / 1000,
         })),
         holdback: holdback && { pid: holdback.pid, seconds: holdback.seconds === null ? null : Math.round(holdback.seconds * 1000) / 1000 },
+        integrity: run ? { at: run.finishedAt.toISOString(), ok: run.ok, treeSize: run.treeSize, firstBrokenPosition: run.firstBrokenPosition } : null,
       };
     } catch {
       return reply.code(503).send({ status: 'unavailable', database: 'down' });

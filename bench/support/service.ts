@@ -18,6 +18,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
+let built = false;
+
 export interface Service {
   url: string;
   pid: number;
@@ -37,15 +39,21 @@ export interface Service {
  * What `npm start` runs (`npm run build`, then services/api/dist/server.mjs under node) as
  * its own process, in production mode with its own secrets, logs to a file. `env` goes on top.
  */
-export async function startService(env: Record<string, string>, options: { nodeArgs?: string[]; logFile: string; unset?: string[] }): Promise<Service> {
+export async function startService(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; logFile: string; unset?: string[]; /** Another entry point (e.g. the floor route); not built. */ entry?: string },
+): Promise<Service> {
   const port = await freePort();
-  const secret = randomBytes(24).toString('base64url');
+  const secret = env.JWT_SECRET ?? randomBytes(24).toString('base64url'); // shared when several processes serve one database
   const issuer = 'cco-bench';
   const { KAFKA_BROKERS: _k, ...inherited } = process.env;
   for (const name of options.unset ?? []) delete inherited[name];
   const log = openSync(options.logFile, 'w');
-  execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', 'services/api/dist/server.mjs'], {
+  if (!options.entry && !built) {
+    execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+    built = true; // one build per benchmark run: several processes start the same bundle
+  }
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', options.entry ?? 'services/api/dist/server.mjs'], {
     cwd: repoRoot,
     env: {
       ...inherited,

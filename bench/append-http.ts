@@ -25,11 +25,14 @@ import { sampleWaits } from './support/waits';
 // logs to a file). Service CPU per filing: the process's CPU seconds (/proc, user + system)
 // over the window divided by the filings answered 201, both for the window alone and with the
 // CPU the background work spent catching up afterwards (what a filing really costs). Baseline:
-// pgbench, a one-row INSERT transaction, same clients, same PostgreSQL.
+// pgbench, a one-row INSERT transaction, same clients, same PostgreSQL. Floor route
+// (--floor-route, issue 18 goal 2): a minimal Fastify 5 + zod app (support/floorServer.mjs) with
+// one prepared INSERT of the same filing body into a table of its own, its own process, loaded
+// first with the same filings, connections and duration; the filing window is compared with it.
 
 const bench: Benchmark = {
   summary: 'filing and action commands over HTTP (auth, validation, idempotency, sealing, access log, chainer, projections, relay) with autocannon: service CPU per filing, vs pgbench one-row INSERT',
-  defaults: { connections: 32, seconds: 30, warmup: 5, workloads: 'filing,mixed', kafka: true, baselineSeconds: 10, floor: 10, logLevel: 'info', profile: false, keepLogs: false },
+  defaults: { connections: 32, seconds: 30, warmup: 5, workloads: 'filing,mixed', kafka: true, baselineSeconds: 10, floorRoute: true, floor: 10, logLevel: 'info', profile: false, keepLogs: false },
   async run(flags) {
     const connections = Number(flags.connections);
     const duration = Number(flags.seconds);
@@ -48,6 +51,8 @@ const bench: Benchmark = {
       figure('baseline latency p50', base.p50Ms, 'ms', 2);
       figure('baseline latency p99', base.p99Ms, 'ms', 2);
       figure('baseline command', base.command);
+
+      const floorRoute = flags.floorRoute ? await measureFloorRoute(database.url, work, connections, duration, Number(flags.warmup)) : undefined;
 
       const env: Record<string, string> = {
         DATABASE_URL: database.url,
@@ -110,6 +115,11 @@ const bench: Benchmark = {
         figure('service CPU per filing (window + catch-up)', (cpuWithCatchUp / filed) * 1000, 'ms', 3);
         figure('service log written', (service.logBytes() - logBefore) / result.requests.total, 'bytes/request', 0);
         ratio('ratio req/s ÷ baseline TPS', rps, base.tps);
+        if (workload === 'filing' && floorRoute) {
+          ratio('ratio req/s ÷ floor route req/s', rps, floorRoute.rps);
+          ratio('ratio CPU per filing (window) ÷ floor route CPU per request', cpu.service / filed, floorRoute.cpuPerRequest);
+          goal('≥ 40 % of the floor route', rps >= 0.4 * floorRoute.rps, `${((rps / floorRoute.rps) * 100).toFixed(1)} %`);
+        }
         if (workload === 'filing') goal('service CPU per filing ≤ 0.5 ms (window + catch-up)', cpuWithCatchUp / filed <= 0.0005, `${((cpuWithCatchUp / filed) * 1000).toFixed(3)} ms`);
         else goal('≥ 50 % of the baseline TPS', rps >= 0.5 * base.tps, `${((rps / base.tps) * 100).toFixed(1)} %`);
         goal('p99 < 25 ms', result.latency.p99 < 25, `${result.latency.p99} ms`);
@@ -152,6 +162,32 @@ const bench: Benchmark = {
   },
 };
 export default bench;
+
+/** The floor route (support/floorServer.mjs) as its own process, loaded with the filing workload. */
+async function measureFloorRoute(url: string, work: string, connections: number, seconds: number, warmup: number) {
+  const floor = await startService({ DATABASE_URL: url }, { entry: 'bench/support/floorServer.mjs', logFile: join(work, 'floor.log') });
+  try {
+    const tokens = officerTokens(floor.secret, floor.issuer); // sent as the service gets them; the floor reads none
+    if (warmup > 0) await runLoad(floor.url, tokens, 'filing', connections, warmup);
+    const cpu0 = floor.cpuSeconds();
+    const postgres0 = cpuSecondsOf('postgres');
+    const { result, filed } = await runLoad(floor.url, tokens, 'filing', connections, seconds);
+    const cpu = floor.cpuSeconds() - cpu0;
+    const rps = result.requests.total / result.duration;
+    title(`floor route: Fastify 5 + zod + one prepared INSERT of the same filing (own process), ${connections} connections, ${seconds} s${warmup ? ` (after a ${warmup} s warm-up)` : ''}`);
+    figure('requests/s', rps, 'req/s');
+    figure('rows inserted (201)', filed);
+    figure('latency p50', result.latency.p50, 'ms', 2);
+    figure('latency p99', result.latency.p99, 'ms', 2);
+    figure('non-2xx / errors', `${result.non2xx} / ${result.errors}`);
+    figure('floor process CPU', (cpu / result.duration) * 100, '% of a core');
+    figure('postgres CPU (all backends)', ((cpuSecondsOf('postgres') - postgres0) / result.duration) * 100, '% of a core');
+    figure('floor CPU per request', (cpu / result.requests.total) * 1000, 'ms', 3);
+    return { rps, cpuPerRequest: cpu / result.requests.total };
+  } finally {
+    await floor.stop();
+  }
+}
 
 /**
  * The service's own ceiling on this machine: a request that goes through everything a command

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { verifyChain } from '@cco/event-store';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { backlog, describeBacklog, waitCaughtUp } from './support/backlog';
+import { existsSync, readFileSync } from 'node:fs';
+import { backlog, backlogTransactions, describeBacklog, eventCount, waitCaughtUp } from './support/backlog';
 import type { Benchmark } from './support/benchmark';
 import { printCallers, printCpuProfile } from './support/cpuprofile';
-import { createBenchDatabase } from './support/database';
+import { adminUrl, createBenchDatabase } from './support/database';
 import { officerTokens, runLoad, statusCodes, type Tokens, type Workload } from './support/filings';
 import { startBenchKafka } from './support/kafka';
 import { oneRowInsert, pgbench } from './support/pgbench';
+import { printCounters, settledSnapshot } from './support/pgcounters';
 import { figure, goal, line, ratio, title } from './support/report';
 import { cpuSecondsOf, startService, type Service } from './support/service';
 import { sampleWaits } from './support/waits';
@@ -25,14 +27,17 @@ import { sampleWaits } from './support/waits';
 // logs to a file). Service CPU per filing: the process's CPU seconds (/proc, user + system)
 // over the window divided by the filings answered 201, both for the window alone and with the
 // CPU the background work spent catching up afterwards (what a filing really costs). Baseline:
-// pgbench, a one-row INSERT transaction, same clients, same PostgreSQL. Floor route
+// pgbench, a one-row INSERT transaction, same clients, same PostgreSQL. PostgreSQL's counters
+// (transactions, rows per table) are printed per event for every window; --count-statements
+// adds a last filing window in which support/countPreload.mjs counts the statements the
+// service sends, by the part that sent them (issue 18 goal 3). Floor route
 // (--floor-route, issue 18 goal 2): a minimal Fastify 5 + zod app (support/floorServer.mjs) with
 // one prepared INSERT of the same filing body into a table of its own, its own process, loaded
 // first with the same filings, connections and duration; the filing window is compared with it.
 
 const bench: Benchmark = {
   summary: 'filing and action commands over HTTP (auth, validation, idempotency, sealing, access log, chainer, projections, relay) with autocannon: service CPU per filing, vs pgbench one-row INSERT',
-  defaults: { connections: 32, seconds: 30, warmup: 5, workloads: 'filing,mixed', kafka: true, baselineSeconds: 10, floorRoute: true, floor: 10, logLevel: 'info', profile: false, keepLogs: false },
+  defaults: { connections: 32, seconds: 30, warmup: 5, workloads: 'filing,mixed', kafka: true, baselineSeconds: 10, floorRoute: true, countStatements: true, countSeconds: 10, floor: 10, logLevel: 'info', profile: false, keepLogs: false },
   async run(flags) {
     const connections = Number(flags.connections);
     const duration = Number(flags.seconds);
@@ -62,26 +67,37 @@ const bench: Benchmark = {
         LOG_LEVEL: String(flags.logLevel),
         ...kafka?.env,
       };
-      if (flags.profile) env.CCO_PROFILE_DIR = join(work, 'profile');
-      service = await startService(env, { logFile: join(work, 'service.log'), nodeArgs: flags.profile ? ['--import', './bench/support/profilePreload.mjs'] : [] });
+      const nodeArgs: string[] = [];
+      if (flags.profile) {
+        env.CCO_PROFILE_DIR = join(work, 'profile');
+        nodeArgs.push('--import', './bench/support/profilePreload.mjs');
+      }
+      if (flags.countStatements) {
+        env.CCO_COUNT_FILE = join(work, 'statements.json');
+        nodeArgs.push('--import', './bench/support/countPreload.mjs');
+      }
+      service = await startService(env, { logFile: join(work, 'service.log'), nodeArgs });
       const tokens = officerTokens(service.secret, service.issuer);
       title('what is on in the service');
       line(`  CCO_ROLE=all (API and workers in one process), NODE_ENV=production, bundled; HS256 JWT on every request, zod validation,`);
       line(`  Idempotency-Key on every request, personal data sealed (PERSONAL_DATA_KEY), access log and request log at LOG_LEVEL=${flags.logLevel} to a file,`);
       line(`  rate limiter (allowance raised), hash chainer, projections case_board and statistics, relay ${kafka ? 'publishing to librdkafka\'s mock cluster (3 brokers, 6 partitions)' : 'OFF (--kafka false)'}`);
+      if (flags.countStatements) line('  statement counter preloaded (support/countPreload.mjs): idle, one flag test per query, except in its own last window');
 
       if (Number(flags.warmup) > 0) {
         await runLoad(service.url, tokens, workloads[0]!, connections, Number(flags.warmup));
         await waitCaughtUp(database.db, 60_000);
       }
+      let counters = await settledSnapshot(adminUrl, database.name);
       const startMemory = service.memory();
       let maxRss = startMemory.rss;
       const sampler = setInterval(() => (maxRss = Math.max(maxRss, service!.memory().rss)), 250);
       for (const workload of workloads) {
         const logBefore = service.logBytes();
+        const benchTransactions0 = backlogTransactions;
         const cpu0 = { service: service.cpuSeconds(), postgres: cpuSecondsOf('postgres'), bench: process.cpuUsage() };
         if (flags.profile) service.signal('SIGWINCH');
-        const waits = sampleWaits(database.url, database.name, 10);
+        const waits = sampleWaits(adminUrl, database.name, 10); // from the admin database: its queries are not the bench database's transactions
         const { result, filed } = await runLoad(service.url, tokens, workload, connections, duration);
         if (flags.profile) service.signal('SIGWINCH');
         const cpu = {
@@ -124,6 +140,26 @@ const bench: Benchmark = {
         else goal('≥ 50 % of the baseline TPS', rps >= 0.5 * base.tps, `${((rps / base.tps) * 100).toFixed(1)} %`);
         goal('p99 < 25 ms', result.latency.p99 < 25, `${result.latency.p99} ms`);
         await waits.stop(`${workload} window`);
+        const after = await settledSnapshot(adminUrl, database.name);
+        printCounters(`${workload} window`, counters, after, backlogTransactions - benchTransactions0);
+        counters = after;
+      }
+      if (flags.countStatements) {
+        const benchTransactions0 = backlogTransactions;
+        const events0 = await eventCount(database.db);
+        service.signal('SIGURG');
+        const { result, filed } = await runLoad(service.url, tokens, 'filing', connections, Number(flags.countSeconds));
+        const caughtUp = await waitCaughtUp(database.db, 120_000);
+        service.signal('SIGURG');
+        const events = (await eventCount(database.db)) - events0;
+        title(`statements the service sent (filing workload with the counter on, ${flags.countSeconds} s, and the background work's catch-up)`);
+        figure('requests/s (counter on: not a throughput figure)', result.requests.total / result.duration, 'req/s');
+        figure('filings answered 201 / events appended', `${filed} / ${events}`);
+        figure('caught up after the window in', caughtUp.last.max === 0 ? `${caughtUp.seconds.toFixed(1)} s` : `NOT within 120 s (${describeBacklog(caughtUp.last)})`);
+        await printStatements(join(work, 'statements.json'), events);
+        const after = await settledSnapshot(adminUrl, database.name);
+        printCounters('counted filing window', counters, after, backlogTransactions - benchTransactions0);
+        counters = after;
       }
       clearInterval(sampler);
       const memory = service.memory();
@@ -162,6 +198,41 @@ const bench: Benchmark = {
   },
 };
 export default bench;
+
+/** The counts support/countPreload.mjs wrote: statements per event by the part of the service that sent them, and by statement. */
+async function printStatements(file: string, events: number) {
+  const deadline = Date.now() + 5000;
+  while (!existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (!existsSync(file)) {
+    line('  (the counter wrote no file)');
+    return;
+  }
+  const counts = JSON.parse(readFileSync(file, 'utf8')) as { sampleEvery: number; statements: Record<string, number>; sampled: Record<string, number> };
+  const total = Object.values(counts.statements).reduce((a, b) => a + b, 0);
+  const sampledTotal = Object.values(counts.sampled).reduce((a, b) => a + b, 0);
+  const byComponent = new Map<string, number>();
+  for (const [key, n] of Object.entries(counts.sampled)) {
+    const component = key.split('\t')[0]!;
+    byComponent.set(component, (byComponent.get(component) ?? 0) + n);
+  }
+  figure('statements sent (exact)', `${total} (${(total / events).toFixed(3)} per event)`);
+  line(`  by the part that sent them (1 statement in ${counts.sampleEvery} sampled: ${sampledTotal} samples; share × exact total):`);
+  const share = (component: string) => ((byComponent.get(component) ?? 0) / sampledTotal) * total;
+  for (const [component] of [...byComponent].sort((a, b) => b[1] - a[1])) figure(`  ${component}`, `${(share(component) / events).toFixed(3)} per event`);
+  const background = share('chainer') + share('projections') + share('relay') + share('worker loop (step not on the stack)');
+  const commands = share('command') + share('command (NOTIFY after commit)');
+  figure('chainer + projections + relay (+ worker loop)', `${(background / events).toFixed(3)} statements per event`);
+  figure('commands (services/api, with their NOTIFY)', `${(commands / events).toFixed(3)} statements per event`);
+  goal('background work < 0.3 statements per event', background / events < 0.3, `${(background / events).toFixed(3)}`);
+  line('  by statement (exact counts per event; the parts that sent them, from the samples):');
+  for (const [label, n] of Object.entries(counts.statements).sort((a, b) => b[1] - a[1]).slice(0, 16)) {
+    const who = Object.entries(counts.sampled)
+      .filter(([key]) => key.endsWith(`\t${label}`))
+      .map(([key, m]) => `${key.split('\t')[0]} ${m}`)
+      .join(', ');
+    figure(`  ${label}`, `${(n / events).toFixed(3)}${who ? `  [${who}]` : ''}`);
+  }
+}
 
 /** The floor route (support/floorServer.mjs) as its own process, loaded with the filing workload. */
 async function measureFloorRoute(url: string, work: string, connections: number, seconds: number, warmup: number) {

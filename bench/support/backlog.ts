@@ -1,4 +1,3 @@
-import { measureLag } from '@cco/event-store';
 import { sql, type Kysely } from 'kysely';
 
 // How far the background work (hash chainer, projections, relay) is behind the log, read from
@@ -15,12 +14,20 @@ export interface Backlog {
   max: number;
 }
 
+/** Transactions the bench itself ran on the database through `backlog` (for support/pgcounters.ts to subtract). */
+export let backlogTransactions = 0;
+/** A transaction the bench ran on the database elsewhere (support/pgcounters.ts). */
+export const countBenchTransaction = () => void backlogTransactions++;
+
+/** One statement (one transaction): a reader is behind by the committed events after its checkpoint, as measureLag counts them. */
 export async function backlog(db: Kysely<any>): Promise<Backlog> {
-  const { rows } = await sql<{ behind: string }>`select (select count(*) from events) - (select count(*) from event_chain) as behind`.execute(db);
-  const unchained = Number(rows[0]!.behind);
-  const names = await sql<{ name: string }>`select name from checkpoints order by name`.execute(db);
-  const readers: Record<string, number> = {};
-  for (const { name } of names.rows) readers[name] = (await measureLag(db, name)).events;
+  backlogTransactions++;
+  const { rows } = await sql<{ unchained: string; readers: Record<string, string> }>`
+    select (select count(*) from events) - (select count(*) from event_chain) as unchained,
+           coalesce((select json_object_agg(c.name, (select count(*) from events e where (e.transaction_id, e.position) > (c.transaction_id, c.position)))
+                     from checkpoints c), '{}') as readers`.execute(db);
+  const unchained = Number(rows[0]!.unchained);
+  const readers = Object.fromEntries(Object.entries(rows[0]!.readers).map(([name, n]) => [name, Number(n)]));
   return { unchained, readers, max: Math.max(unchained, ...Object.values(readers)) };
 }
 
@@ -35,4 +42,11 @@ export async function waitCaughtUp(db: Kysely<any>, timeoutMs: number): Promise<
     if (last.max === 0 || Date.now() - started > timeoutMs) return { seconds: (Date.now() - started) / 1000, last };
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Events in the log (one transaction, counted like `backlog`'s). */
+export async function eventCount(db: Kysely<any>): Promise<number> {
+  backlogTransactions++;
+  const { rows } = await sql<{ n: string }>`select count(*) as n from events`.execute(db);
+  return Number(rows[0]!.n);
 }

@@ -13,8 +13,9 @@ import { officerTokens, runLoad, statusCodes, type Tokens, type Workload } from 
 import { startBenchKafka } from './support/kafka';
 import { oneRowInsert, pgbench } from './support/pgbench';
 import { printCounters, settledSnapshot } from './support/pgcounters';
+import { machineBusySeconds } from './support/machine';
 import { figure, goal, line, ratio, title } from './support/report';
-import { cpuSecondsOf, startService, type Service } from './support/service';
+import { cpuSecondsOf, cpuSecondsOfPid, startService, type Service } from './support/service';
 import { sampleWaits } from './support/waits';
 
 // Filing and action commands over HTTP, as officers send them: bearer JWT, zod validation,
@@ -95,7 +96,7 @@ const bench: Benchmark = {
       for (const workload of workloads) {
         const logBefore = service.logBytes();
         const benchTransactions0 = backlogTransactions;
-        const cpu0 = { service: service.cpuSeconds(), postgres: cpuSecondsOf('postgres'), bench: process.cpuUsage() };
+        const cpu0 = { service: service.cpuSeconds(), postgres: cpuSecondsOf('postgres'), bench: process.cpuUsage(), machine: machineBusySeconds(), kafka: cpuSecondsOfPid(kafka?.cluster.pid) };
         if (flags.profile) service.signal('SIGWINCH');
         const waits = sampleWaits(adminUrl, database.name, 10); // from the admin database: its queries are not the bench database's transactions
         const { result, filed } = await runLoad(service.url, tokens, workload, connections, duration);
@@ -104,6 +105,8 @@ const bench: Benchmark = {
           service: service.cpuSeconds() - cpu0.service,
           postgres: cpuSecondsOf('postgres') - cpu0.postgres,
           bench: (process.cpuUsage(cpu0.bench).user + process.cpuUsage(cpu0.bench).system) / 1e6,
+          machine: machineBusySeconds() - cpu0.machine,
+          kafka: cpuSecondsOfPid(kafka?.cluster.pid) - cpu0.kafka,
         };
         const behind = await backlog(database.db);
         const caughtUp = await waitCaughtUp(database.db, 120_000);
@@ -122,8 +125,11 @@ const bench: Benchmark = {
         figure('errors / timeouts', `${result.errors} / ${result.timeouts}`);
         figure('status codes', statusCodes(result));
         figure('service CPU', (cpu.service / result.duration) * 100, '% of a core');
-        figure('postgres CPU (all backends)', (cpu.postgres / result.duration) * 100, '% of a core');
+        figure('postgres CPU (all backends, other tenants\' too)', (cpu.postgres / result.duration) * 100, '% of a core');
         figure('benchmark process CPU (autocannon)', (cpu.bench / result.duration) * 100, '% of a core');
+        figure('machine CPU busy, all processes (2 vCPUs = 200 %)', (cpu.machine / result.duration) * 100, '% of a core');
+        figure('Kafka mock cluster CPU', (cpu.kafka / result.duration) * 100, '% of a core');
+        figure('  other processes (other tenants, not PostgreSQL)', ((cpu.machine - cpu.service - cpu.postgres - cpu.bench - cpu.kafka) / result.duration) * 100, '% of a core');
         figure('service CPU per request (window)', (cpu.service / result.requests.total) * 1000, 'ms', 3);
         figure('service CPU per filing (window)', (cpu.service / filed) * 1000, 'ms', 3);
         figure('background work behind at end of window', describeBacklog(behind), 'events');
@@ -252,7 +258,7 @@ async function measureFloorRoute(url: string, work: string, connections: number,
     figure('latency p99', result.latency.p99, 'ms', 2);
     figure('non-2xx / errors', `${result.non2xx} / ${result.errors}`);
     figure('floor process CPU', (cpu / result.duration) * 100, '% of a core');
-    figure('postgres CPU (all backends)', ((cpuSecondsOf('postgres') - postgres0) / result.duration) * 100, '% of a core');
+    figure('postgres CPU (all backends, other tenants\' too)', ((cpuSecondsOf('postgres') - postgres0) / result.duration) * 100, '% of a core');
     figure('floor CPU per request', (cpu / result.requests.total) * 1000, 'ms', 3);
     return { rps, cpuPerRequest: cpu / result.requests.total };
   } finally {

@@ -37,8 +37,8 @@ export function officerTokens(secret: string, issuer: string): Tokens {
 /** Idempotency keys, unique across every window of the run. */
 let key = 0;
 
-/** autocannon against `url` for `seconds`; `filed` counts the filings answered 201. */
-export async function runLoad(url: string, tokens: Tokens, workload: Workload, connections: number, seconds: number): Promise<{ result: autocannon.Result; filed: number }> {
+/** autocannon against `url` (several: connections spread over them) for `seconds`; `filed` counts the filings answered 201. */
+export async function runLoad(url: string | string[], tokens: Tokens, workload: Workload, connections: number, seconds: number): Promise<{ result: autocannon.Result; filed: number }> {
   let filed = 0;
   const post = (token: string, body: string, path: (context: Record<string, string>) => string | undefined) => ({
     method: 'POST' as const,

@@ -138,3 +138,14 @@ function readdirSyncSafe(dir: string): string[] {
     return [];
   }
 }
+
+/** CPU seconds used so far by process `pid` (0 once it is gone). */
+export function cpuSecondsOfPid(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}

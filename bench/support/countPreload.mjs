@@ -89,8 +89,8 @@ function componentOfCaller() {
   if (has(/services\/api\/src/)) return 'command';
   // The NOTIFY a commit is followed by (batched on a timer, so no route on the stack).
   if (has(/announceAppends/)) return 'command (NOTIFY after commit)';
-  // In the service only the workers run catch-up loops; a step that is not an async function of
-  // its own (the chainer's) leaves nothing but the loop on the stack.
+  // In the service only the workers run catch-up loops; where the async stack breaks between a
+  // step and the transaction it begins, nothing but the loop is left to tell the part.
   if (has(/runCatchUp/)) return 'worker loop (step not on the stack)';
   const last = files.at(-1);
   return last ? `other (${last.replace(/^.*\/(packages|services)\//, '')})` : 'other (no app frame)';

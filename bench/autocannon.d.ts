@@ -34,7 +34,8 @@ declare module 'autocannon' {
       statusCodeStats: Record<string, { count: number }>;
     }
     interface Options {
-      url: string;
+      /** Several URLs: the connections are spread over them in turn. */
+      url: string | string[];
       connections?: number;
       duration?: number;
       requests?: Request[];

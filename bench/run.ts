@@ -14,6 +14,7 @@ const benchmarks: Record<string, () => Promise<{ default: Benchmark }>> = {
   memory: () => import('./memory'),
   rebuild: () => import('./rebuild'),
   relay: () => import('./relay'),
+  shapes: () => import('./shapes'),
   stats: () => import('./stats'),
   tlog: () => import('./tlog'),
 };

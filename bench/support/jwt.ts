@@ -10,7 +10,23 @@ type Claims = { sub: string; party: Party; roles: string[] };
  * party, its JWKS written to a file (AUTH_<party>_JWKS), its issuer. `sign` issues a token as
  * the claims' party's provider would (EdDSA, kid, iss, aud, iat, exp).
  */
-export function benchIdentities(dir: string): { env: Record<string, string>; sign(claims: Claims, ttlSeconds?: number): string } {
+const made = new Map<string, BenchIdentities>();
+
+export interface BenchIdentities {
+  env: Record<string, string>;
+  sign(claims: Claims, ttlSeconds?: number): string;
+}
+
+/** The identities for the services a run starts in `dir`: made once, so every process trusts the same keys. */
+export function benchIdentities(dir: string): BenchIdentities {
+  const known = made.get(dir);
+  if (known) return known;
+  const identities = makeIdentities(dir);
+  made.set(dir, identities);
+  return identities;
+}
+
+function makeIdentities(dir: string): BenchIdentities {
   const keys = {} as Record<Party, { privateKey: KeyObject; kid: string; issuer: string }>;
   const env: Record<string, string> = {};
   for (const party of ['KH', 'CN'] as const) {

@@ -1,4 +1,5 @@
 import { cpus, release, totalmem, type } from 'node:os';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { figure, title } from './report';
 
@@ -22,4 +23,15 @@ export async function printMachine(adminUrl: string): Promise<void> {
   figure('node', process.version);
   figure('postgresql', `${version} on ${new URL(adminUrl).host}`);
   figure('postgresql settings', settings.rows.map((s) => `${s.name}=${s.setting}${s.unit ?? ''}`).join(' '));
+}
+
+/**
+ * CPU seconds the whole machine spent busy so far (every vCPU, /proc/stat: all but idle and
+ * iowait). Over a window, minus the benchmark's own processes, it shows what other tenants of a
+ * shared machine took.
+ */
+export function machineBusySeconds(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - fields[3]! - fields[4]!) / 100;
 }

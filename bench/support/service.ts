@@ -5,8 +5,11 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { benchIdentities } from './jwt';
 import { fileURLToPath } from 'node:url';
+import { generateSignerKey } from '../../services/api/src/transparency/noteKeys';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** The transparency log's signing key, one per benchmark run (production requires one). */
+const checkpointKey = generateSignerKey('cco.bench/log').privateKey;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -18,6 +21,8 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+let built = false;
 
 export interface Service {
   url: string;
@@ -40,15 +45,22 @@ export interface Service {
  * What `npm start` runs (`npm run build`, then services/api/dist/server.mjs under node) as
  * its own process, in production mode with its own secrets, logs to a file. `env` goes on top.
  */
-export async function startService(env: Record<string, string>, options: { nodeArgs?: string[]; logFile: string; unset?: string[] }): Promise<Service> {
+export async function startService(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; logFile: string; unset?: string[]; /** Another entry point (e.g. the floor route); not built. */ entry?: string },
+): Promise<Service> {
   const port = await freePort();
   const metricsPort = await freePort();
+  // One pair of identity providers per benchmark run: every process started trusts the same keys.
   const identities = benchIdentities(dirname(options.logFile));
   const { KAFKA_BROKERS: _k, ...inherited } = process.env;
   for (const name of options.unset ?? []) delete inherited[name];
   const log = openSync(options.logFile, 'w');
-  execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', 'services/api/dist/server.mjs'], {
+  if (!options.entry && !built) {
+    execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+    built = true; // one build per benchmark run: several processes start the same bundle
+  }
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', options.entry ?? 'services/api/dist/server.mjs'], {
     cwd: repoRoot,
     env: {
       ...inherited,
@@ -58,6 +70,7 @@ export async function startService(env: Record<string, string>, options: { nodeA
       ...identities.env,
       METRICS_PORT: String(metricsPort),
       PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
+      CHECKPOINT_SIGNING_KEY: checkpointKey,
       LOG_LEVEL: 'info',
       ...env,
     },
@@ -131,5 +144,16 @@ function readdirSyncSafe(dir: string): string[] {
     return readdirSync(dir);
   } catch {
     return [];
+  }
+}
+
+/** CPU seconds used so far by process `pid` (0 once it is gone). */
+export function cpuSecondsOfPid(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
   }
 }

@@ -1,4 +1,4 @@
-export { appendToStream, type AppendOptions, type AppendResult, type WrongExpectedVersion } from './appendToStream';
+export { appendToStream, type AlongsideWrite, type AppendOptions, type ClaimedRows, type AppendResult, type WrongExpectedVersion } from './appendToStream';
 export { chainEvents } from './chainEvents';
 export { readChainHead, readChainLink, type ChainLink } from './chainHead';
 export { readCheckpoint, saveCheckpoint, tryLockForTransaction } from './checkpoints';

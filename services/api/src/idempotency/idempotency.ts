@@ -4,12 +4,6 @@ import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
 import type { ApiTables } from '../tables';
 
-export interface Answer {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
 export interface IdempotencyClaim {
   /** Keys are scoped to the caller: two officers may pick the same key. */
   principal: string;

@@ -12,6 +12,7 @@ export { commitSafeBound } from './commitSafeBound';
 export { migrateAsOwner, migrateFor, type MigrateAsOwnerOptions, type OwnerMigration } from './migrateAsOwner';
 export { assertCannotRewriteHistory, grantServiceRole, rebuildSchemas, type GrantOutcome, type ServiceGrants } from './grantServiceRole';
 export { logPositionOf, readAll, type ReadAllResult } from './readAll';
+export { readAhead, type ReadAhead } from './readAhead';
 export { readHoldback, type Holdback } from './readHoldback';
 export { readStream, type ReadStreamOptions } from './readStream';
 export { eventColumns, toRecordedEvent, type EventRow } from './rows';

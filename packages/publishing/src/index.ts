@@ -11,7 +11,7 @@ export { provisionTopics } from './provisionTopics';
 export { readKafkaSettings, type KafkaSettings, type TopicProvisioning } from './readKafkaSettings';
 export { readStandaloneSettings, type StandaloneSettings } from './readStandaloneSettings';
 export { registerRelayMetrics, type RelayMetrics } from './registerRelayMetrics';
-export { relayBatch, relayName, type RelayBatchOptions, type RelayedBatch, type RelayReadAhead } from './relayBatch';
+export { relayBatch, relayName, relayReadAhead, type RelayBatchOptions, type RelayedBatch, type RelayReadAhead } from './relayBatch';
 export { startRelay, type Relay, type RelayOptions } from './startRelay';
 export { toAnalyticsMessage } from './toAnalyticsMessage';
 export { toEventAsRead, type EventAsRead } from './toEventAsRead';

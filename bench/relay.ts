@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { caseUpcasters } from '@cco/case-records';
 import { announceAppends, appendToStream, readAll, upcast, type LogPosition } from '@cco/event-store';
-import { createKafka, relayBatch, startRelay, toAnalyticsMessage, toEventMessage, type KafkaSettings } from '@cco/publishing';
+import { createKafka, relayBatch, relayReadAhead, startRelay, toAnalyticsMessage, toEventMessage, type KafkaSettings } from '@cco/publishing';
 import { sql } from 'kysely';
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Benchmark } from './support/benchmark';
@@ -85,7 +85,7 @@ const bench: Benchmark = {
       const relayStarted = now();
       let relayed = 0;
       // As startRelay runs it: the next batch read ahead while Kafka acknowledges one.
-      const readAhead = {};
+      const readAhead = relayReadAhead();
       await profiled('relay', async () => {
         for (let n = -1; n !== 0; ) {
           n = (await relayBatch(database.db, relayProducer, relaySettings, readAhead)).events;

@@ -7,6 +7,7 @@ import { developmentAudience, developmentIssuers, developmentJwks, signDevelopme
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp, type AppOptions } from '../../services/api/src/app';
+import { loadLimits } from '../../services/api/src/config';
 import { loggerOptions } from '../../services/api/src/logger';
 import type { AuthOptions } from '../../services/api/src/plugins/auth';
 import type { ApiTables } from '../../services/api/src/tables';
@@ -64,7 +65,10 @@ export async function startTestApp(options: { workers?: boolean; auth?: AuthOpti
     },
   });
   const logger = pino(loggerOptions('info'), sink);
-  const app = await buildApp({ database, auth: options.auth ?? testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, holdbackAlertMs: options.holdbackAlertMs, logger, transparency: options.transparency });
+  // As server.ts does: the limits from the environment (a test file may set smaller ones).
+  const limits = loadLimits(process.env);
+  if (options.holdbackAlertMs !== undefined) limits.holdbackAlertMs = options.holdbackAlertMs;
+  const app = await buildApp({ database, auth: options.auth ?? testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, limits, logger, transparency: options.transparency });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Executor } from '@cco/event-store';
-import { sql, type RawBuilder } from 'kysely';
+import type { AlongsideWrite, Executor } from '@cco/event-store';
+import { sql } from 'kysely';
 import { unwrapKey, wrapKey } from './seal';
 import type { CaseRecordTables } from './subjectKeys.table';
 
@@ -13,10 +13,10 @@ const context = (caseId: string) => `cco:subject-key:${caseId}`;
  * The data key for a new case's subject, and the write that stores it (wrapped) with the
  * filing: pass `write` to appendToStream's `alongside`, so no case exists without its key.
  */
-export function newSubjectKey(kek: Buffer, caseId: string): { key: Buffer; write: RawBuilder<unknown> } {
+export function newSubjectKey(kek: Buffer, caseId: string): { key: Buffer; write: AlongsideWrite } {
   const key = randomBytes(32);
   const wrapped = wrapKey(kek, context(caseId), key);
-  return { key, write: sql`insert into subject_keys (case_id, wrapped_key) select ${caseId}, ${wrapped} from claimed` };
+  return { key, write: (claimed) => sql`insert into subject_keys (case_id, wrapped_key) select ${caseId}, ${wrapped} from ${claimed}` };
 }
 
 /**
@@ -63,7 +63,7 @@ export async function destroySubjectKey(db: Executor<any>, caseId: string): Prom
 }
 
 /** destroySubjectKey as a write alongside the append of the event that records the erasure. */
-export function destroySubjectKeyAlongside(caseId: string): RawBuilder<unknown> {
-  return sql`update subject_keys set wrapped_key = null, destroyed_at = now()
-    from claimed where case_id = ${caseId} and wrapped_key is not null`;
+export function destroySubjectKeyAlongside(caseId: string): AlongsideWrite {
+  return (claimed) => sql`update subject_keys set wrapped_key = null, destroyed_at = now()
+    from ${claimed} where case_id = ${caseId} and wrapped_key is not null`;
 }

@@ -15,16 +15,29 @@ export interface WrongExpectedVersion {
   actual: number | null;
 }
 
+/**
+ * The stream's claim as a write alongside an append sees it: one row with `base`, the version
+ * before the append, or none when the stream was not at the expected version.
+ */
+export type ClaimedRows = RawBuilder<{ base: string }>;
+
+/**
+ * A write that must commit with the append and only with it: an INSERT or UPDATE that takes its
+ * rows from `claimed` (so it writes nothing when the append writes nothing).
+ */
+export type AlongsideWrite = (claimed: ClaimedRows) => RawBuilder<unknown>;
+
 export interface AppendOptions {
   /**
-   * Writes that must commit with the append and only with it, run by the same statement: each
-   * an INSERT or UPDATE that takes its rows `from claimed` (the stream's claim, one row with
-   * `base`, the version before the append; none when the stream was not at the expected
-   * version, so they write nothing then). A write that fails (e.g. a unique violation) undoes
-   * the whole statement, append included. One round trip, no explicit transaction.
+   * Writes run by the same statement as the append. A write that fails (e.g. a unique
+   * violation) undoes the whole statement, append included. One round trip, no explicit
+   * transaction.
    */
-  alongside?: readonly RawBuilder<unknown>[];
+  alongside?: readonly AlongsideWrite[];
 }
+
+/** The CTE holding the stream's claim; its name stays in this file. */
+const claimed = sql.table('claimed') as ClaimedRows;
 
 /**
  * Appends events to a stream if it is at the expected version, in ONE statement: the stream
@@ -56,15 +69,15 @@ export async function appendToStream(
   );
 
   const result = await sql<EventRow>`
-    with claimed as (${claimStream(streamId, streamType, expected, count)}),
+    with ${claimed} as (${claimStream(streamId, streamType, expected, count)}),
     inserted as (
       insert into events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
-      select x.event_id, ${streamId}, claimed.base + x.ord, x.type, x.schema_version, x.data, x.metadata, x.occurred_at
-      from claimed,
+      select x.event_id, ${streamId}, ${claimed}.base + x.ord, x.type, x.schema_version, x.data, x.metadata, x.occurred_at
+      from ${claimed},
         jsonb_to_recordset(${payload}::jsonb) as x(
           ord int, event_id uuid, type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz)
       returning *
-    )${sql.join((options.alongside ?? []).map((write, i) => sql`, ${sql.raw(`alongside_${i + 1}`)} as (${write})`), sql``)}
+    )${sql.join((options.alongside ?? []).map((write, i) => sql`, ${sql.raw(`alongside_${i + 1}`)} as (${write(claimed)})`), sql``)}
     select * from inserted order by stream_version`.execute(db);
 
   if (result.rows.length === count) {

@@ -1,4 +1,4 @@
-export { appendToStream, type AppendOptions, type AppendResult, type WrongExpectedVersion } from './appendToStream';
+export { appendToStream, type AlongsideWrite, type AppendOptions, type ClaimedRows, type AppendResult, type WrongExpectedVersion } from './appendToStream';
 export { chainEvents } from './chainEvents';
 export { readChainHead, readChainLink, type ChainLink } from './chainHead';
 export { readCheckpoint, saveCheckpoint, tryLockForTransaction } from './checkpoints';
@@ -12,6 +12,7 @@ export { commitSafeBound } from './commitSafeBound';
 export { migrateAsOwner, migrateFor, type MigrateAsOwnerOptions, type OwnerMigration } from './migrateAsOwner';
 export { assertCannotRewriteHistory, grantServiceRole, rebuildSchemas, type GrantOutcome, type ServiceGrants } from './grantServiceRole';
 export { logPositionOf, readAll, type ReadAllResult } from './readAll';
+export { readAhead, type ReadAhead } from './readAhead';
 export { readHoldback, type Holdback } from './readHoldback';
 export { readStream, type ReadStreamOptions } from './readStream';
 export { eventColumns, toRecordedEvent, type EventRow } from './rows';

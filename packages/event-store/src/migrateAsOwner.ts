@@ -45,10 +45,11 @@ export async function migrateAsOwner(options: MigrateAsOwnerOptions): Promise<Ow
 }
 
 /**
- * What every entry point runs before it works on `database`: with MIGRATIONS_DATABASE_URL, the
- * owner migrates and grants; without it, the one role migrates as it always has.
+ * What every entry point runs before it works on `database`: with the owner's URL (the entry
+ * point's MIGRATIONS_DATABASE_URL), the owner migrates and grants; without it, the one role
+ * migrates as it always has.
  */
-export async function migrateFor(database: Database<any>, migrations: Record<string, Migration>, ownedTables: readonly string[], ownerUrl = process.env.MIGRATIONS_DATABASE_URL): Promise<{ applied: string[]; owner?: OwnerMigration }> {
+export async function migrateFor(database: Database<any>, migrations: Record<string, Migration>, ownedTables: readonly string[], ownerUrl: string | undefined): Promise<{ applied: string[]; owner?: OwnerMigration }> {
   if (ownerUrl) {
     const owner = await migrateAsOwner({ ownerUrl, service: database, migrations, ownedTables });
     return { applied: owner.applied, owner };

@@ -41,7 +41,7 @@ const kafkaEnvSchema = z.object({
  * is off and events wait in PostgreSQL). One reader for the service, the standalone relay and
  * the example consumer, so they cannot disagree on a topic name.
  */
-export function readKafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettings | undefined {
+export function readKafkaSettings(env: NodeJS.ProcessEnv): KafkaSettings | undefined {
   const parsed = kafkaEnvSchema.parse(env);
   const brokers = (parsed.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
   if (brokers.length === 0) return undefined;

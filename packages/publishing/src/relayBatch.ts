@@ -1,5 +1,5 @@
 import { caseUpcasters } from '@cco/case-records';
-import { compareLogPositions, readAll, readCheckpoint, saveCheckpoint, tryLockForTransaction, upcast, type Executor, type LogPosition } from '@cco/event-store';
+import { readAhead, readAll, readCheckpoint, saveCheckpoint, tryLockForTransaction, upcast, type Executor, type LogPosition, type ReadAhead } from '@cco/event-store';
 import { CompressionTypes, type Producer, type TopicMessages } from 'kafkajs';
 import { toAnalyticsMessage } from './toAnalyticsMessage';
 import { toEventMessage } from './toEventMessage';
@@ -27,13 +27,11 @@ const nothing: RelayedBatch = { events: 0, analytics: 0, unlisted: [] };
  * A relay's batch read ahead: while Kafka acknowledges one batch, the relay reads and maps the
  * next (in the same transaction, which has written nothing yet). It is used by the next step
  * only if the checkpoint is still the one it was read after, i.e. no other instance published
- * in between; it is then exactly what a fresh read would return first (commit-safe order: later
- * commits sort after it). Kafka sends stay one at a time, in order.
+ * in between (see readAhead). Kafka sends stay one at a time, in order.
  */
-export interface RelayReadAhead {
-  after?: LogPosition;
-  batch?: PreparedBatch;
-}
+export type RelayReadAhead = ReadAhead<PreparedBatch>;
+
+export const relayReadAhead = (): RelayReadAhead => readAhead<PreparedBatch>();
 
 interface PreparedBatch {
   last: LogPosition;
@@ -54,29 +52,30 @@ interface PreparedBatch {
  * instance and a batch is never in flight twice. The transaction has written nothing until
  * the checkpoint, so while it waits on Kafka it holds back no reader of the log
  * (the commit-safe bound ignores transactions without an xid); a dead broker costs one pooled
- * connection for as long as the producer's retries last. With `readAhead` (startRelay passes
+ * connection for as long as the producer's retries last. With `ahead` (startRelay passes
  * one), the next batch is read and mapped while Kafka acknowledges this one.
  */
-export async function relayBatch(db: Executor<any>, producer: Producer, options: RelayBatchOptions, readAhead?: RelayReadAhead): Promise<RelayedBatch> {
-  const ahead = readAhead?.batch;
-  const aheadFrom = readAhead?.after;
-  if (readAhead) readAhead.batch = undefined;
+export async function relayBatch(db: Executor<any>, producer: Producer, options: RelayBatchOptions, ahead?: RelayReadAhead): Promise<RelayedBatch> {
   const { result, next } = await db.transaction().execute(async (trx) => {
-    if (!(await tryLockForTransaction(trx, relayName))) return { result: nothing, next: undefined };
+    if (!(await tryLockForTransaction(trx, relayName))) {
+      ahead?.drop();
+      return { result: nothing, next: undefined };
+    }
     const after = await readCheckpoint(trx, relayName);
-    const batch = ahead && aheadFrom && samePosition(aheadFrom, after) ? ahead : await prepare(trx, after, options);
+    const read = (from: LogPosition) => prepare(trx, from, options);
+    const batch = await (ahead ? ahead.take(after, read) : read(after));
     if (batch.events === 0) return { result: nothing, next: undefined };
     // With at most one request in flight per broker connection (the producer's setting), a
     // retried request cannot overtake the one behind it: per-case order holds through retries.
     const [, next] = await Promise.all([
       producer.sendBatch({ topicMessages: batch.topicMessages, acks: -1, compression: CompressionTypes.GZIP }),
-      readAhead ? prepare(trx, batch.last, options) : undefined,
+      ahead ? read(batch.last) : undefined,
     ]);
     await saveCheckpoint(trx, relayName, batch.last);
     return { result: { events: batch.events, analytics: batch.analytics, unlisted: batch.unlisted }, next: next && next.events > 0 ? { after: batch.last, batch: next } : undefined };
   });
   // Only once the checkpoint it follows has committed.
-  if (readAhead && next) Object.assign(readAhead, next);
+  if (ahead && next) ahead.hold(next.after, Promise.resolve(next.batch));
   return result;
 }
 
@@ -96,5 +95,3 @@ async function prepare(trx: Executor<any>, after: LogPosition, options: RelayBat
     unlisted: events.filter((_, i) => analytics[i] === null).map((e) => e.type),
   };
 }
-
-const samePosition = (a: LogPosition, b: LogPosition) => compareLogPositions(a, b) === 0;

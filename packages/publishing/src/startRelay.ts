@@ -4,7 +4,7 @@ import { createKafka, type Log } from './createKafka';
 import { provisionTopics } from './provisionTopics';
 import type { KafkaSettings } from './readKafkaSettings';
 import type { RelayMetrics } from './registerRelayMetrics';
-import { relayBatch, type RelayReadAhead } from './relayBatch';
+import { relayBatch, relayReadAhead } from './relayBatch';
 
 export interface RelayOptions {
   database: Pick<Database<any>, 'db' | 'listen'>;
@@ -63,7 +63,7 @@ export function startRelay(options: RelayOptions): Relay {
   };
 
   // The next batch, read while Kafka acknowledges the current one (dropped after any error).
-  const readAhead: RelayReadAhead = {};
+  const readAhead = relayReadAhead();
   const loop = runCatchUp({
     step: async () => {
       const batch = await relayBatch(options.database.db, await connected(), settings, readAhead);
@@ -75,7 +75,7 @@ export function startRelay(options: RelayOptions): Relay {
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
     minIntervalMs: options.minIntervalMs ?? 10,
     onError: (err, attempt) => {
-      readAhead.batch = undefined;
+      readAhead.drop();
       metrics?.failed();
       log.warn({ err, attempt }, 'Kafka relay step failed; the backlog stays in PostgreSQL, retrying with backoff');
       // By name: kafkajs's error classes are not named exports under Node's ESM loader.

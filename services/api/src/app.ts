@@ -12,7 +12,7 @@ import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
 import { limitsPlugin } from './plugins/limits';
 import { problemClientErrorHandler, problemFrameworkErrors, problemsPlugin } from './plugins/problems';
-import { loadLimits } from './config';
+import { defaultLimits, type LimitsConfig } from './config';
 import { projectionsPlugin } from './plugins/projections';
 import { relayPlugin } from './plugins/relay';
 import { transparencyLogPlugin, type TransparencyOptions } from './plugins/transparencyLog';
@@ -44,8 +44,8 @@ export interface AppOptions {
   /** Kafka publishing (KAFKA_BROKERS); undefined leaves the relay idle, the backlog kept in PostgreSQL. */
   kafka?: KafkaSettings | undefined;
   logLevel?: string;
-  /** Overrides READER_HOLDBACK_ALERT (tests). */
-  holdbackAlertMs?: number;
+  /** Rate limit, HTTP timeouts and the holdback alert (config.ts reads them); default defaultLimits. */
+  limits?: LimitsConfig;
   logger?: FastifyServerOptions['loggerInstance'];
   /** Checkpoint signing key, witnesses' keys and schedules (see plugins/transparencyLog). */
   transparency?: Omit<TransparencyOptions, 'workers'>;
@@ -53,7 +53,7 @@ export interface AppOptions {
 
 /** Builds the whole API as a Fastify instance. It never listens: server.ts does. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const limits = loadLimits();
+  const limits = options.limits ?? defaultLimits;
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: loggerOptions(options.logLevel ?? 'info') }),
     // A caller's correlation id is kept (and becomes the events' correlationId) if it is sane.
@@ -93,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.workers ?? true) await app.register(projectionsPlugin);
   if (options.workers ?? true) await app.register(relayPlugin, { kafka: options.kafka });
 
-  await app.register(healthRoutes, { holdbackAlertMs: options.holdbackAlertMs ?? limits.holdbackAlertMs });
+  await app.register(healthRoutes, { holdbackAlertMs: limits.holdbackAlertMs });
   if (!api) return app;
   await app.register(commandRoutes);
   await app.register(caseRoutes);

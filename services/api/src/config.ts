@@ -57,10 +57,13 @@ const toLimits = (parsed: z.infer<typeof limitsSchema>): LimitsConfig => ({
   holdbackAlertMs: parsed.READER_HOLDBACK_ALERT,
 });
 
-/** The limits alone (app.ts reads them when it builds the server). */
-export function loadLimits(env: NodeJS.ProcessEnv = process.env): LimitsConfig {
+/** The limits alone, from the given environment (loadConfig reads them with the rest). */
+export function loadLimits(env: NodeJS.ProcessEnv): LimitsConfig {
   return toLimits(limitsSchema.parse(env));
 }
+
+/** The limits when no variable sets them: what buildApp uses unless given others. */
+export const defaultLimits: LimitsConfig = loadLimits({});
 
 const configSchema = z.object({
   ...limitsSchema.shape,

@@ -35,6 +35,7 @@ const app = await buildApp({
   personalDataKey: config.personalDataKey.key,
   kafka: config.kafka,
   logLevel: config.logLevel,
+  limits: config.limits,
   migrate: !asOwner,
   // CCO_ROLE: several API processes and one or more workers may share a database.
   api: config.role !== 'worker',

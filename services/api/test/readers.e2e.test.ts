@@ -87,10 +87,11 @@ it('a write transaction of this database open too long: /health is degraded nami
     });
     expect(health.status).toBe(200);
     expect(health.body.holdback.pid).toBe(rows[0]!.pid);
-    expect(health.body.holdback.seconds).toBeGreaterThan(0.3);
+    // Degraded once past 300 ms; the answer rounds to the millisecond, so 0.3004 reads 0.3.
+    expect(health.body.holdback.seconds).toBeGreaterThanOrEqual(0.3);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     const age = Number(/^cco_log_holdback_seconds (\S+)$/m.exec(metrics)?.[1]);
-    expect(age).toBeGreaterThan(0.3);
+    expect(age).toBeGreaterThanOrEqual(0.3);
     await mine.query('rollback');
     await within(5000, async () => ((await t.request('GET', '/health')).body.status === 'ok' ? true : undefined));
   } finally {

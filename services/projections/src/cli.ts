@@ -24,7 +24,7 @@ if (command === 'rebuild' && !projection) {
 
 const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? './data' }).catch(refuse);
 // MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.
-await migrateFor(database, migrations, projectionTables);
+await migrateFor(database, migrations, projectionTables, process.env.MIGRATIONS_DATABASE_URL);
 
 async function status() {
   for (const lag of await readLag(database.db)) {

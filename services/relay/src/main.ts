@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { openDatabase } from '@cco/event-store';
-import { registerRelayMetrics, requireStandaloneSettings, startRelay } from '@cco/publishing';
+import { registerRelayMetrics, readStandaloneSettings, startRelay } from '@cco/publishing';
 import closeWithGrace from 'close-with-grace';
 import pino from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -9,7 +9,12 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 // its own. Any number may run beside the API's: one publishes at a time (advisory lock), the
 // others stand by.
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { service: 'cco-relay' } });
-const { settings, databaseUrl } = requireStandaloneSettings(log, 'npm run relay');
+const standalone = readStandaloneSettings(process.env);
+if (!standalone.ok) {
+  log.error({ missing: standalone.missing }, `npm run relay needs ${standalone.missing.join(' and ')}`);
+  process.exit(1);
+}
+const { settings, databaseUrl } = standalone;
 
 const database = await openDatabase({ url: databaseUrl, poolSize: 3, onPoolError: (err) => log.warn({ err }, 'database connection lost; reconnecting') });
 const registry = new Registry();

@@ -1,4 +1,4 @@
-import { compareLogPositions, readAll, readCheckpoint, saveCheckpoint, type LogPosition, type ReadAllResult } from '@cco/event-store';
+import { readAhead, readAll, readCheckpoint, saveCheckpoint, type LogPosition, type ReadAllResult } from '@cco/event-store';
 import { sql, type Kysely } from 'kysely';
 import { checkpointOf, liveTarget, runnerLockOf, tablesOf, type CaseProjection } from '../projection';
 import { applyEvents } from '../runner/applyEvents';
@@ -57,21 +57,16 @@ async function rebuild(db: Kysely<any>, projection: CaseProjection, options: Reb
   const run = await db.transaction().execute((trx) => createShadow(trx, projection));
   let replayed = 0;
   const step = (trx: Kysely<any>, until?: LogPosition) => applyNextBatch(trx, projection, run.target, batchSize, until);
-  // Pipelined: the next batch is read on another connection while this one is applied. It is
-  // used only if it was read after exactly the shadow's checkpoint, and it is then what a read
-  // in the batch's transaction would return (commit-safe order: whatever commits later sorts
-  // after it).
-  let ahead: { after: LogPosition; read: Promise<ReadAllResult> } | undefined;
+  // Pipelined: the next batch is read on another connection while this one is applied, and
+  // used if the shadow's checkpoint is then exactly where it was read after (see readAhead).
+  const ahead = readAhead<ReadAllResult>();
   for (let applied = -1; applied !== 0; replayed += applied) {
     applied = await db.transaction().execute(async (trx) => {
       await holdShadow(trx, run);
       const from = await readCheckpoint(trx, run.target.checkpoint);
-      const read = ahead && compareLogPositions(ahead.after, from) === 0 ? await ahead.read : await readAll(trx, from, batchSize);
-      ahead = undefined;
+      const read = await ahead.take(from, (after) => readAll(trx, after, batchSize));
       if (read.events.length === 0) return 0;
-      const next = readAll(db, read.last, batchSize);
-      next.catch(() => undefined); // awaited by the next batch, or dropped
-      ahead = { after: read.last, read: next };
+      ahead.hold(read.last, readAll(db, read.last, batchSize));
       await applyEvents(trx, projection, run.target, read.events);
       await saveCheckpoint(trx, run.target.checkpoint, read.last);
       return read.events.length;

@@ -1,5 +1,5 @@
-import type { Executor } from '@cco/event-store';
-import { sql, type RawBuilder } from 'kysely';
+import type { AlongsideWrite, Executor } from '@cco/event-store';
+import { sql } from 'kysely';
 import type { Caller } from '../plugins/auth';
 import type { ApiTables } from '../tables';
 
@@ -32,9 +32,9 @@ export interface AccessRow {
 }
 
 /** recordAccess as a write alongside a command's append: logged if and only if it commits. */
-export function recordAccessAlongside(actor: Caller, caseId: string, resource: AccessedResource, correlationId: string): RawBuilder<unknown> {
-  return sql`insert into personal_data_access (case_id, actor, party, roles, issuer, kid, resource, correlation_id)
-    select ${caseId}, ${actor.id}, ${actor.party}, ${actor.roles}::text[], ${actor.issuer}, ${actor.kid}, ${resource}, ${correlationId} from claimed`;
+export function recordAccessAlongside(actor: Caller, caseId: string, resource: AccessedResource, correlationId: string): AlongsideWrite {
+  return (claimed) => sql`insert into personal_data_access (case_id, actor, party, roles, issuer, kid, resource, correlation_id)
+    select ${caseId}, ${actor.id}, ${actor.party}, ${actor.roles}::text[], ${actor.issuer}, ${actor.kid}, ${resource}, ${correlationId} from ${claimed}`;
 }
 
 /** The access-log rows of one read (one per case), for callers that insert them with more. */

@@ -110,7 +110,7 @@ const database = await openDatabase<any>({ url: process.env.DATABASE_URL, dataDi
 let code = 0;
 try {
   // MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.
-  await migrateFor(database, migrations, projectionTables);
+  await migrateFor(database, migrations, projectionTables, process.env.MIGRATIONS_DATABASE_URL);
   const now = new Date();
   // The whole file through the deciders before anything is written.
   let checkedCases = 0;

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Executor } from '@cco/event-store';
+import type { AlongsideWrite, Executor } from '@cco/event-store';
 import canonicalize from 'canonicalize';
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { ApiTables } from '../tables';
-
-export interface Answer {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
 
 export interface IdempotencyClaim {
   /** Keys are scoped to the caller: two officers may pick the same key. */
@@ -48,9 +42,9 @@ export async function findAnswer(db: Executor<ApiTables>, claim: IdempotencyClai
  * `version`, read again from the log on a replay, so this table holds no personal data (an
  * erased subject is erased from replays too).
  */
-export function rememberAnswer(claim: IdempotencyClaim, caseId: string, version: number): RawBuilder<unknown> {
-  return sql`insert into idempotency_keys (principal, key, request_hash, case_id, version)
-    select ${claim.principal}, ${claim.key}, ${claim.requestHash}, ${caseId}, ${version} from claimed`;
+export function rememberAnswer(claim: IdempotencyClaim, caseId: string, version: number): AlongsideWrite {
+  return (claimed) => sql`insert into idempotency_keys (principal, key, request_hash, case_id, version)
+    select ${claim.principal}, ${claim.key}, ${claim.requestHash}, ${caseId}, ${version} from ${claimed}`;
 }
 
 /** The append failed because a request with the same key committed first. */

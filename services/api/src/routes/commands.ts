@@ -1,11 +1,11 @@
-import type { Actor, CaseCommand } from '@cco/domain';
-import type { RecordedEvent } from '@cco/event-store';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '@cco/domain';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { executeCommand } from '../commands/executeCommand';
-import { requestHash, type Answer } from '../idempotency/idempotency';
+import { executeCommand, type CommandIntent, type CommandOutcome, type CommandRefusal } from '../commands/executeCommand';
+import { domainProblem, Problem } from '../errors';
+import { requestHash } from '../idempotency/idempotency';
 import { requireRoles } from '../plugins/auth';
 import { caseBody, caseSchema } from '../schemas/case';
 import { completionBody, erasureConfirmationBody, erasureRequestBody, fileRequestBody, handoverBody, refusalBody, verificationBody, withdrawalBody } from '../schemas/commands';
@@ -41,16 +41,17 @@ export async function commandRoutes(app: FastifyInstance) {
   }, async (request, reply) => {
     const { occurredAt, ...data } = request.body;
     const caseId = randomUUID();
-    const answer = await executeCommand(request.server, {
+    const done = succeeded(await executeCommand(request.server, {
       caseId,
       actor: request.actor,
       creates: true,
-      command: (now) => ({ type: 'FileRequest', caseId, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,
+      command: { type: 'FileRequest', caseId, data } as CommandIntent,
+      occurredAt: occurredAt ? new Date(occurredAt) : undefined,
       correlationId: request.id,
       idempotency: claim(request, request.headers['idempotency-key']),
-      respond: (id, events) => answerWith(201, id, events, { location: `/v1/cases/${id}` }),
-    });
-    return send(reply, answer);
+    }));
+    // A replayed filing answers with the case its key remembers, not the id made up above.
+    return reply.code(201).headers({ etag: etagOf(done.version), location: `/v1/cases/${done.caseId}` }).send(caseBody(done.caseId, done.events));
   });
 
   for (const action of actions) {
@@ -68,27 +69,50 @@ export async function commandRoutes(app: FastifyInstance) {
     }, async (request, reply) => {
       const { occurredAt, ...data } = request.body;
       const caseId = request.params.id;
-      const answer = await executeCommand(request.server, {
+      const done = succeeded(await executeCommand(request.server, {
         caseId,
         actor: request.actor,
         creates: false,
         expectedVersions: parseIfMatch(request.headers['if-match']),
-        command: (now) => ({ type: action.type, actor: request.actor, now, occurredAt: occurredAt ? new Date(occurredAt) : now, data }) as CaseCommand,
+        command: { type: action.type, data } as CommandIntent,
+        occurredAt: occurredAt ? new Date(occurredAt) : undefined,
         correlationId: request.id,
         idempotency: claim(request, request.headers['idempotency-key']),
-        respond: (id, events) => answerWith(200, id, events),
-      });
-      return send(reply, answer);
+      }));
+      return reply.code(200).headers({ etag: etagOf(done.version) }).send(caseBody(done.caseId, done.events));
     });
   }
 }
 
-function answerWith(status: number, caseId: string, events: RecordedEvent[], headers: Record<string, string> = {}): Answer {
-  return { status, body: caseBody(caseId, events), headers: { etag: `"${events.length}"`, ...headers } };
+/** The case's version as a strong entity tag (what If-Match names). */
+const etagOf = (version: number) => `"${version}"`;
+
+/** The case a command left, or its refusal thrown as the problem it answers with. */
+function succeeded(outcome: CommandOutcome): Extract<CommandOutcome, { kind: 'done' }> {
+  if (outcome.kind === 'done') return outcome;
+  throw commandProblem(outcome);
 }
 
-function send(reply: FastifyReply, answer: Answer) {
-  return reply.code(answer.status).headers(answer.headers).send(answer.body);
+/** Each refusal of a command, mapped to its problem once. */
+export function commandProblem(refusal: CommandRefusal): Problem {
+  switch (refusal.kind) {
+    case 'not_found':
+      return new Problem('not_found', `No case ${refusal.caseId}`);
+    case 'version_mismatch': {
+      const wanted = refusal.expected.length > 0 ? `not ${refusal.expected.join(' or ')}` : 'and If-Match names no version of it (a weak tag never matches)';
+      return new Problem('precondition_failed', `The case is at version ${refusal.version}, ${wanted}`);
+    }
+    case 'moved':
+      return new Problem('precondition_failed', `The case moved to version ${refusal.actual} while this command was decided`);
+    case 'rejected':
+      return domainProblem(refusal.error);
+    case 'exists':
+      return new Problem('invalid_state', `Case ${refusal.caseId} already exists`, { rule: 'lifecycle' });
+    case 'contended':
+      return new Problem('invalid_state', 'The case is changing too fast; try again', { rule: 'concurrency' });
+    case 'key_reused':
+      return new Problem('idempotency_key_reused', 'This Idempotency-Key was already used with a different request');
+  }
 }
 
 function claim(request: FastifyRequest, key: string | undefined) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { WrongExpectedVersion } from './appendToStream';
 import { commitSafeBound } from './commitSafeBound';
+import { toRecordedEvent } from './rows';
 import { appendLinks, chainLock, extendChain, linksAfter, openTreeAt, readChainTip, type ChainTip, type OpenTree } from './chainEvents';
 import type { Executor, ExpectedVersion, NewEvent, RecordedEvent } from './types';
 
@@ -191,20 +192,18 @@ function recorded(rows: readonly Row[], inserted: readonly Inserted[]): Recorded
     .sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1))
     .map((i) => {
       const r = byId.get(i.event_id)!;
-      return {
-        id: r.event_id,
-        streamId: r.stream_id,
+      // The row as stored, mapped as every reader maps one; data and metadata are the JSON sent,
+      // parsed: what verifyChain will read back.
+      return toRecordedEvent({
+        ...i,
+        stream_id: r.stream_id,
+        stream_version: r.stream_version,
         type: r.type,
-        version: r.stream_version,
-        position: String(i.position),
-        transactionId: String(i.transaction_id),
-        schemaVersion: r.schema_version,
-        occurredAt: new Date(r.occurred_at),
-        recordedAt: i.recorded_at,
-        // What verifyChain will read back: the stored JSON, parsed.
+        schema_version: r.schema_version,
+        occurred_at: new Date(r.occurred_at),
         data: JSON.parse(r.data),
         metadata: JSON.parse(r.metadata),
-      };
+      });
     });
 }
 

@@ -37,7 +37,7 @@ export interface Service {
 }
 
 /**
- * What `npm start` runs (`npm run build`, then services/api/dist/server.mjs under node) as
+ * What `npm start` runs (`npm run build`, then services/api/dist/main.mjs under node) as
  * its own process, in production mode with its own secrets, logs to a file. `env` goes on top.
  */
 export async function startService(env: Record<string, string>, options: { nodeArgs?: string[]; logFile: string; unset?: string[] }): Promise<Service> {
@@ -48,7 +48,7 @@ export async function startService(env: Record<string, string>, options: { nodeA
   for (const name of options.unset ?? []) delete inherited[name];
   const log = openSync(options.logFile, 'w');
   execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', 'services/api/dist/server.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', 'services/api/dist/main.mjs'], {
     cwd: repoRoot,
     env: {
       ...inherited,

@@ -27,7 +27,7 @@ function run(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-const server = ['--enable-source-maps', 'services/api/dist/server.mjs'];
+const server = ['--enable-source-maps', 'services/api/dist/main.mjs'];
 const cli = (file: string, ...args: string[]) => ['--import', 'tsx', file, ...args];
 
 beforeAll(() => {
@@ -48,7 +48,7 @@ it('one process owns DATA_DIR: a second service and the CLIs refuse it in one li
       await new Promise((r) => setTimeout(r, 200));
     }
     const env = { DATA_DIR: dataDir, PORT: String(await freePort()) };
-    for (const args of [server, cli('services/projections/src/cli.ts', 'rebuild', 'statistics'), cli('services/audit/src/cli.ts', 'verify'), cli('services/api/src/cli/import.ts', '/dev/null')]) {
+    for (const args of [server, cli('services/projections/src/main.ts', 'rebuild', 'statistics'), cli('services/audit/src/cli.ts', 'verify'), cli('services/api/src/cli/import.ts', '/dev/null')]) {
       const refused = await run(args, env);
       expect(refused.code, args.join(' ')).toBe(1);
       const lines = refused.stderr.trim().split('\n');

@@ -47,7 +47,7 @@ export interface AppOptions {
   logger?: FastifyServerOptions['loggerInstance'];
 }
 
-/** Builds the whole API as a Fastify instance. It never listens: server.ts does. */
+/** Builds the whole API as a Fastify instance. It never listens: main.ts does. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits = loadLimits();
   const app = Fastify({

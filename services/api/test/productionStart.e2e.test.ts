@@ -13,7 +13,7 @@ import { deportationFiling } from '../../../test/support/fixtures';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { FakeIdentityProvider } from './identityProvider';
 
-// What `npm start` runs (services/api/dist/server.mjs, built by the global setup) as a child
+// What `npm start` runs (services/api/dist/main.mjs, built by the global setup) as a child
 // process: production refuses to start on shared or published secrets, serves two ministries
 // with their own keys, and keeps /metrics off the public port; development needs no settings.
 
@@ -48,11 +48,11 @@ const production = (): Record<string, string | undefined> => ({
   PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
 });
 
-/** Starts dist/server.mjs with only `env` (no inherited settings); resolves when it exits. */
+/** Starts dist/main.mjs with only `env` (no inherited settings); resolves when it exits. */
 function startRefused(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_URL: db.url, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/server.mjs'], { cwd: repoRoot, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/main.mjs'], { cwd: repoRoot, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));

@@ -16,7 +16,7 @@ afterAll(() => t.close());
 
 it('npm start without KAFKA_BROKERS: the relay idles, says so in one line, and the backlog waits with its lag in /metrics', async () => {
   const { KAFKA_BROKERS: _unset, ...env } = process.env;
-  const server = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/server.mjs'], {
+  const server = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/main.mjs'], {
     env: { ...env, DATABASE_URL: t.url, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -37,7 +37,7 @@ export interface ServerProcess {
 }
 
 /**
- * What `npm start` runs (services/api/dist/server.mjs, built by the global setup) as a separate process on a
+ * What `npm start` runs (services/api/dist/main.mjs, built by the global setup) as a separate process on a
  * free port, with `env` on top of a minimal environment (no KAFKA_BROKERS: the relay is not part
  * of these tests).
  */
@@ -82,7 +82,7 @@ export async function serverProcess(env: Record<string, string>): Promise<Server
     },
     async start() {
       if (child && child.exitCode === null && child.signalCode === null) throw new Error('already running');
-      const started = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/server.mjs'], {
+      const started = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/main.mjs'], {
         cwd: repoRoot,
         env: childEnv,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { signDevelopmentToken } from '@cco/dev-auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling } from '../support/fixtures';
+import { deportationFiling, isProblem, RawClient } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { printFigures } from './support/figures';
-import { isProblem, RawClient } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
 
 // Item 6: per-client rate limiting, body size limit, security headers, and slow clients that

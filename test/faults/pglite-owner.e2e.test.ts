@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from './support/serverProcess';
+import { freePort } from '@cco/testkit';
 
 // `npm start` on PGlite owns DATA_DIR: every other entry point refuses it in one line, and the
 // running service is left untouched (a rebuild beside it once left it answering 500).

@@ -6,7 +6,8 @@ import { measureRelayLag, registerRelayMetrics, startRelay } from '../src/index'
 import { sleep, testKafka } from '../../../test/support/kafka/kafkaTestKit';
 import { startMockCluster } from '../../../test/support/kafka/mockCluster';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { appendConcurrently, capturedLog, dropDuplicates, eventIdOf, expectPerCaseOrder, fastRetries, readWholeTopic, testSettings } from './support/relayTestKit';
+import { appendConcurrently, capturedLog, dropDuplicates, eventIdOf, fastRetries, readWholeTopic, testSettings } from '@cco/testkit';
+import { expectPerCaseOrder } from './support/expectPerCaseOrder';
 
 // Faults need a cluster of this test's own. The outage is 30 s; CI uses 3 s to stay
 // fast (RELAY_OUTAGE_MS=30000 runs the long one): what matters is that sends fail for longer

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendToStream, type Executor } from '@cco/event-store';
 import { sql } from 'kysely';
-import { sampleData } from '@cco/publishing/testing';
+import { sampleData } from '@cco/testkit';
 import type { MonthlyCount } from '../src/readMonthlyDeportations';
 
 const DAY = 86_400_000;

@@ -8,8 +8,7 @@ import { developmentKeyEncryptionKey } from '@cco/case-records';
 import { developmentJwks, developmentJwtSecret, developmentSigningKey, signDevelopmentToken } from '@cco/dev-auth';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, serverProcess, type ServerProcess } from '../../../test/faults/support/serverProcess';
-import { deportationFiling } from '../../../test/support/fixtures';
+import { deportationFiling, freePort, serverProcess, type ServerProcess } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { FakeIdentityProvider } from './identityProvider';
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMonthlyDeportations } from '../../analytics-consumer/src/readMonthlyDeportations';
 import { startAnalyticsConsumer } from '../../analytics-consumer/src/startAnalyticsConsumer';
 import { appendHistories, countFromRawEvents } from '../../analytics-consumer/test/support';
-import { capturedLog, dropDuplicates, eventIdOf, fastRetries, readWholeTopic, testSettings, topicSize } from '@cco/publishing/testing';
+import { capturedLog, dropDuplicates, eventIdOf, fastRetries, readWholeTopic, testSettings, topicSize } from '@cco/testkit';
 import { KAFKA_TEST_TOPICS } from '../../../test/support/kafka/globalSetup';
 import { FAST_CONSUMER, testKafka, uniqueGroupId } from '../../../test/support/kafka/kafkaTestKit';
 import { startMockCluster, type MockCluster } from '../../../test/support/kafka/mockCluster';

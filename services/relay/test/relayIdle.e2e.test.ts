@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { logStart, readCheckpoint } from '@cco/event-store';
 import { relayName } from '@cco/publishing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appendConcurrently } from '@cco/publishing/testing';
+import { appendConcurrently } from '@cco/testkit';
 import { sleep } from '../../../test/support/kafka/kafkaTestKit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deportationFiling, handover, verification } from '../../support/fixtures';
-import { etagVersion, type RawClient, type RawRequest } from './http';
-import { type uniqueSubject } from './personalData';
+import { deportationFiling, handover, verification } from './fixtures';
+import { etagVersion, type RawClient, type RawRequest } from './rawClient';
 
 // Cases walked filed → identity verified → handed over → completed by the right parties, every
 // command with its own Idempotency-Key, every answer recorded: what the fault tests put under
@@ -49,7 +48,8 @@ export class Walk {
   failed?: string;
   constructor(
     readonly no: number,
-    readonly subject: ReturnType<typeof uniqueSubject>,
+    /** The filing's subject (each walk its own, so the personal-data scans can tell them apart). */
+    readonly subject: object,
   ) {}
   get done() {
     return this.stepIndex >= steps.length || this.failed !== undefined;

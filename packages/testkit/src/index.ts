@@ -1,0 +1,14 @@
+// The one kit of test and benchmark data: tests of every workspace, the benchmarks and the
+// simulator import it by this package path (`@cco/testkit`), never by a relative reach into
+// another workspace's test/. Production code never imports it (eslint refuses that), so it
+// stays out of the service bundle.
+export * from './random';
+export * from './fixtures';
+export * from './sampleEvents';
+export * from './caseHistories';
+export * from './tokens';
+export * from './rawClient';
+export * from './walk';
+export * from './serviceProcess';
+export * from './relay';
+export type { ReceivedMessage } from '../../../test/support/kafka/kafkaTestKit';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { signDevelopmentToken } from '@cco/dev-auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling, isProblem, RawClient } from '@cco/testkit';
+import { deportationFiling, isProblem, RawClient, validToken } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { printFigures } from './support/figures';
 import { PersonalData, uniqueSubject } from './support/personalData';
@@ -33,7 +32,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const tokenFor = (sub: string, party: 'KH' | 'CN' = 'CN', roles = ['officer']) => signDevelopmentToken({ sub, party, roles });
+const tokenFor = (sub: string, party: 'KH' | 'CN' = 'CN', roles = ['officer']) => validToken({ sub, party, roles }, 8 * 3600);
 const get = (path: string, token?: string) => client.send({ method: 'GET', path, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('security headers', () => {

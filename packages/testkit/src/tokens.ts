@@ -1,8 +1,11 @@
-import { createHmac, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { developmentAudience, developmentIssuers, developmentSigningKey } from '@cco/dev-auth';
 
-// JWTs built by hand (base64url + node:crypto), so no library normalises what the tests send:
-// headers, claims and signatures are exactly what each case needs, however wrong.
+// The one token signer of the tests, the benchmarks and the simulator. JWTs are built by hand
+// (base64url + node:crypto's Ed25519), so no library normalises what the tests send: headers,
+// claims and signatures are exactly what each case needs, however wrong.
 
 export const b64url = (input: string | Buffer) => Buffer.from(input).toString('base64url');
 
@@ -39,8 +42,44 @@ export function unsigned(header: Json, payload: Json, signature = ''): string {
  * the party the claims name (KH when they name none), with that party's iss, the audience, iat
  * and an hour's exp; `claims` go on top (undefined drops one).
  */
-export function validToken(claims: Json): string {
+export function validToken(claims: Json, ttlSeconds = 3600): string {
   const now = Math.floor(Date.now() / 1000);
   const party: Party = claims.party === 'CN' ? 'CN' : 'KH';
-  return signEd25519(developmentHeader(party), { iss: developmentIssuers[party], aud: developmentAudience, iat: now, exp: now + 3600, ...claims }, party);
+  return signEd25519(developmentHeader(party), { iss: developmentIssuers[party], aud: developmentAudience, iat: now, exp: now + ttlSeconds, ...claims }, party);
+}
+
+export type Claims = { sub: string; party: Party; roles: string[] };
+
+export interface IdentityProviders {
+  /** AUTH_<party>_JWKS (a file) and AUTH_<party>_ISSUER for the service to trust these providers. */
+  env: Record<string, string>;
+  /** A token as the claims' party's provider issues it (EdDSA, kid, iss, aud, iat, exp). */
+  sign(claims: Claims, ttlSeconds?: number): string;
+}
+
+/**
+ * Two identity providers of the caller's own, as production has them: a fresh Ed25519 key per
+ * party, its JWKS written to a file in `dir`, its issuer (`https://idp.<party>.<name>.invalid`).
+ */
+export function identityProviders(dir: string, name = 'bench'): IdentityProviders {
+  const keys = {} as Record<Party, { privateKey: KeyObject; kid: string; issuer: string }>;
+  const env: Record<string, string> = {};
+  for (const party of ['KH', 'CN'] as const) {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const kid = `${name}-${party.toLowerCase()}-1`;
+    const issuer = `https://idp.${party.toLowerCase()}.${name}.invalid`;
+    const file = join(dir, `jwks-${party}.json`);
+    writeFileSync(file, JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'EdDSA', use: 'sig' }] }));
+    keys[party] = { privateKey, kid, issuer };
+    env[`AUTH_${party}_JWKS`] = file;
+    env[`AUTH_${party}_ISSUER`] = issuer;
+  }
+  return {
+    env,
+    sign(claims, ttlSeconds = 3600) {
+      const { privateKey, kid, issuer } = keys[claims.party];
+      const iat = Math.floor(Date.now() / 1000);
+      return signEd25519({ alg: 'EdDSA', typ: 'JWT', kid }, { ...claims, iss: issuer, aud: developmentAudience, iat, exp: iat + ttlSeconds }, claims.party, privateKey);
+    },
+  };
 }

@@ -12,30 +12,16 @@ import { oneRowInsert, pgbench } from './support/pgbench';
 import { figure, goal, line, ratio, title } from './support/report';
 import { cpuSecondsOf, startService, type Service } from './support/service';
 import { sampleWaits } from './support/waits';
+import { deportationFiling, steps, walkSteps } from '@cco/testkit';
 
 // Filing and action commands over HTTP, as officers send them: bearer JWT, zod validation,
 // an Idempotency-Key on every request, the personal data sealed, the access log, and the
 // service's background work running as in production (hash chainer, projections; Kafka idle).
-// Each connection walks deportations through their lifecycle: file → verify identity →
-// hand over → complete, so 1 request in 4 is a filing. The service is its own process
+// Each connection walks deportations through their lifecycle (the test kit's walkSteps, as the
+// fault tests walk them): file → verify identity → hand over → complete, so 1 request in 4 is a filing. The service is its own process
 // (`npm start`'s entry point, NODE_ENV=production, LOG_LEVEL=info, logs to a file); its peak
 // RSS is the kernel's VmHWM. Baseline: pgbench, a one-row INSERT transaction, same clients,
 // same duration, same PostgreSQL.
-
-const filing = JSON.stringify({
-  kind: 'deportation',
-  subject: {
-    names: [{ script: 'Latn', value: 'ZHANG Wei' }, { script: 'Hans', value: '张伟' }],
-    nationality: 'CN',
-    dateOfBirth: '1990-04-12',
-    documents: [{ type: 'passport', number: 'E12345678', issuingCountry: 'CN' }],
-  },
-  offences: [{ category: 'telecom_fraud', description: 'investment scam call centre' }],
-  warrant: { reference: 'GZ-PSB-2019-0042', issuedBy: 'Guangzhou PSB', issuedOn: '2019-03-01' },
-  lastKnownLocation: { province: 'Preah Sihanouk' },
-});
-const verification = JSON.stringify({ nationalityConfirmed: true, confirmedNationality: 'CN', documentsSufficient: true });
-const handover = JSON.stringify({ place: 'Phnom Penh International Airport', receivingOfficers: ['MPS escort team 3'] });
 
 const bench: Benchmark = {
   summary: 'filing and action commands over HTTP (auth, validation, idempotency, sealing, access log, hash chain) with autocannon, vs pgbench one-row INSERT',
@@ -181,17 +167,21 @@ function load(service: Service, tokens: { CN: string; KH: string }, connections:
       };
     },
   });
-  const requests: autocannon.Request[] = [
-    {
-      ...post(tokens.CN, filing, () => '/v1/cases'),
-      onResponse: (status: number, body: string, context: Record<string, string>) => {
-        if (status === 201) context.caseId = JSON.parse(body).id;
-      },
-    },
-    post(tokens.KH, verification, (c) => c.caseId && `/v1/cases/${c.caseId}/identity-verification`),
-    post(tokens.KH, handover, (c) => c.caseId && `/v1/cases/${c.caseId}/handover`),
-    post(tokens.CN, '{}', (c) => c.caseId && `/v1/cases/${c.caseId}/completion`),
-  ];
+  // Every case files the same subject, as before: the bench measures the path, not the data.
+  const request = (step: (typeof steps)[number]) => {
+    const { sender, path, body } = walkSteps[step];
+    return post(tokens[sender], JSON.stringify(body(deportationFiling.subject)), (c) => (step === 'file' ? path(undefined) : c.caseId && path(c.caseId)));
+  };
+  const requests: autocannon.Request[] = steps.map((step) =>
+    step === 'file'
+      ? {
+          ...request(step),
+          onResponse: (status: number, body: string, context: Record<string, string>) => {
+            if (status === 201) context.caseId = JSON.parse(body).id;
+          },
+        }
+      : request(step),
+  );
   return autocannon({ url: service.url, connections, duration: seconds, requests, initialContext: {} });
 }
 

@@ -6,6 +6,8 @@ export * from './random';
 export * from './fixtures';
 export * from './sampleEvents';
 export * from './caseHistories';
+export * as caseEvents from './caseEvents';
+export * from './logCounts';
 export * from './tokens';
 export * from './rawClient';
 export * from './walk';

@@ -1,9 +1,8 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafkaTestKit';
 import { printFigures } from '../faults/support/figures';
-import { acknowledged, drive, type Principal, RawClient, serverProcess, type ServerProcess, validToken, Walk } from '@cco/testkit';
+import { acknowledged, collectMessages, drive, type Principal, RawClient, serverProcess, type ServerProcess, testKafka, uniqueGroupId, validToken, Walk } from '@cco/testkit';
 import { uniqueSubject } from '../faults/support/personalData';
 import { verifyAcknowledged, verifyStreams } from '../faults/support/verify';
 import { createTwoRoleDatabase, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';

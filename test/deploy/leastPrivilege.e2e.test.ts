@@ -3,8 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { grantServiceRole, openDatabase } from '../../packages/event-store/src/index';
 import { findProjection, projectionTables as serviceOwnedTables, rebuildProjection } from '../../packages/projections/src/index';
-import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafkaTestKit';
-import { acknowledged, drive, type Principal, RawClient, serverProcess, type ServerProcess, validToken, Walk } from '@cco/testkit';
+import { acknowledged, collectMessages, drive, type Principal, RawClient, serverProcess, type ServerProcess, testKafka, uniqueGroupId, validToken, Walk } from '@cco/testkit';
 import { uniqueSubject } from '../faults/support/personalData';
 import { createTwoRoleDatabase, errorCodeOf, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';
 

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafkaTestKit';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { printFigures } from './support/figures';
-import { acknowledged, drive, eventOf, type Principal, RawClient, requestOf, serverProcess, type ServerProcess, sleep, validToken, Walk } from '@cco/testkit';
+import { acknowledged, collectMessages, drive, eventOf, type Principal, RawClient, requestOf, serverProcess, type ServerProcess, sleep, testKafka, uniqueGroupId, validToken, Walk } from '@cco/testkit';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { verifyAcknowledged, verifyStreams, eventCount, expectFullChain } from './support/verify';
 

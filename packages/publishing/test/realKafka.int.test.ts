@@ -4,9 +4,8 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, measureRelayLag, provisionTopics, startRelay } from '../src/index';
 import { createTestDatabase } from '../../../test/support/testDatabase';
-import { appendConcurrently, capturedLog, dropDuplicates, readWholeTopic, testSettings } from '@cco/testkit';
+import { appendConcurrently, capturedLog, dropDuplicates, readWholeTopic, testKafka, testSettings } from '@cco/testkit';
 import { expectPerCaseOrder } from './support/expectPerCaseOrder';
-import { testKafka } from '../../../test/support/kafka/kafkaTestKit';
 
 // What librdkafka's mock cannot do (it reports no controller): the admin API and the idempotent
 // producer. These run on a real broker in a container wherever a Docker engine answers.

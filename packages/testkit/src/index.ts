@@ -13,4 +13,4 @@ export * from './rawClient';
 export * from './walk';
 export * from './serviceProcess';
 export * from './relay';
-export type { ReceivedMessage } from '../../../test/support/kafka/kafkaTestKit';
+export * from './kafka';

@@ -3,7 +3,7 @@ import { caseEventTypes } from '@cco/domain';
 import { appendToStream, type Executor } from '@cco/event-store';
 import type { Kafka } from 'kafkajs';
 import { analyticsTopic, eventsTopic, type KafkaSettings, type Log } from '@cco/publishing';
-import { collectMessages, uniqueGroupId, type ReceivedMessage } from '../../../test/support/kafka/kafkaTestKit';
+import { collectMessages, uniqueGroupId, type ReceivedMessage } from './kafka';
 import { sampleData } from './sampleEvents';
 
 /** Relay settings for tests: the contract's topics, or topics of the test's own on a shared broker. */

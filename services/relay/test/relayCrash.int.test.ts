@@ -6,9 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMonthlyDeportations } from '../../analytics-consumer/src/readMonthlyDeportations';
 import { startAnalyticsConsumer } from '../../analytics-consumer/src/startAnalyticsConsumer';
-import { appendCaseHistories, caseHistoryList, capturedLog, dropDuplicates, eventIdOf, fastRetries, readWholeTopic, testSettings, topicSize, monthlyDeportationsInLog } from '@cco/testkit';
+import { appendCaseHistories, capturedLog, caseHistoryList, dropDuplicates, eventIdOf, FAST_CONSUMER, fastRetries, monthlyDeportationsInLog, readWholeTopic, testKafka, testSettings, topicSize, uniqueGroupId } from '@cco/testkit';
 import { KAFKA_TEST_TOPICS } from '../../../test/support/kafka/globalSetup';
-import { FAST_CONSUMER, testKafka, uniqueGroupId } from '../../../test/support/kafka/kafkaTestKit';
 import { startMockCluster, type MockCluster } from '../../../test/support/kafka/mockCluster';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 

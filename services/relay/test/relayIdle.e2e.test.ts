@@ -1,8 +1,7 @@
 import { logStart, readCheckpoint } from '@cco/event-store';
 import { relayName } from '@cco/publishing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appendConcurrently, serverProcess, type ServerProcess } from '@cco/testkit';
-import { sleep } from '../../../test/support/kafka/kafkaTestKit';
+import { appendConcurrently, serverProcess, type ServerProcess, sleep } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 
 // `npm start` itself, without KAFKA_BROKERS.

@@ -11,6 +11,6 @@ export * from './logCounts';
 export * from './tokens';
 export * from './rawClient';
 export * from './walk';
-export * from './serviceProcess';
+export * from './serverProcess';
 export * from './relay';
 export * from './kafka';

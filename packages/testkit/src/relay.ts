@@ -1,3 +1,5 @@
+// Helpers of the relay's tests: settings with topics of a test's own, a log that keeps what it
+// is told, streams appended concurrently, and reading back what a topic holds.
 import { randomUUID } from 'node:crypto';
 import { caseEventTypes } from '@cco/domain';
 import { appendToStream, type Executor } from '@cco/event-store';
@@ -33,7 +35,12 @@ export function capturedLog(): { log: Log; lines: { level: string; msg: string }
 
 const types = caseEventTypes.filter((t) => t !== 'RequestFiled');
 
-/** The n-th event of a case: a filing first, then every other type in turn, with realistic data. */
+/**
+ * The n-th event of a stream: a filing first, then every other type in turn, with realistic
+ * data. Not a case history (no decider would record one): the relay tests need long streams
+ * (50 events per case) in which every type, and so every allow-listed path, occurs; whole cases
+ * come from `caseHistories`.
+ */
 export function nthEvent(n: number) {
   const type = n === 0 ? 'RequestFiled' : types[(n - 1) % types.length]!;
   return {

@@ -7,7 +7,7 @@
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Build: every dependency and the sources; `npm run build` bundles the service into
-#    services/api/dist/server.mjs (what `npm start` runs).
+#    services/api/dist/main.mjs (what `npm start` runs).
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY . .
@@ -40,4 +40,4 @@ EXPOSE 3000
 # /health is 200 once the process can take requests (CCO_ROLE=worker serves it too).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--enable-source-maps", "services/api/dist/server.mjs"]
+CMD ["node", "--enable-source-maps", "services/api/dist/main.mjs"]

@@ -9,6 +9,14 @@ const otherWorkspaceByPath = {
   group: ['**/packages/*/src/**', '**/packages/*/test/**', '**/services/*/src/**', '**/services/*/test/**'],
   message: 'Import another workspace by its package name (@cco/...), not by a relative path into its folders.',
 };
+const packagesNeverImportServices = {
+  group: ['@cco/api', '@cco/audit', '@cco/relay', '@cco/projections-service', '@cco/simulator', '@cco/analytics-consumer', '@cco/witness', '**/services/**'],
+  message: 'Packages never import services.',
+};
+// The simulator is a development tool that draws its seeded random from the kit; nothing that
+// ships in the service bundle may import test data.
+const testkitOutOfProduction = { group: ['@cco/testkit', '@cco/testkit/**'], message: 'Production code never imports the test kit (it would land in the service bundle).' };
+const productionSources = { ignores: ['packages/domain/**', 'packages/testkit/**', 'services/simulator/**'] };
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.tools/**', 'coverage/**', 'test/support/kafka/build/**', 'openapi/**'] },
@@ -40,10 +48,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['@cco/api', '@cco/audit', '@cco/relay', '@cco/projections-service', '@cco/simulator', '@cco/analytics-consumer', '@cco/witness', '**/services/**'], message: 'Packages never import services.' },
-            otherWorkspaceByPath,
-          ],
+          patterns: [packagesNeverImportServices, otherWorkspaceByPath],
         },
       ],
     },
@@ -51,5 +56,15 @@ export default tseslint.config(
   {
     files: ['services/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [otherWorkspaceByPath] }] },
+  },
+  {
+    files: ['packages/*/src/**/*.ts'],
+    ...productionSources,
+    rules: { 'no-restricted-imports': ['error', { patterns: [packagesNeverImportServices, otherWorkspaceByPath, testkitOutOfProduction] }] },
+  },
+  {
+    files: ['services/*/src/**/*.ts'],
+    ...productionSources,
+    rules: { 'no-restricted-imports': ['error', { patterns: [otherWorkspaceByPath, testkitOutOfProduction] }] },
   },
 );

@@ -9,7 +9,7 @@ import { verifyChain } from '@cco/event-store';
 import { sql } from 'kysely';
 import type { Benchmark } from './support/benchmark';
 import { createBenchDatabase } from './support/database';
-import { caseHistories } from './support/history';
+import { caseHistories } from '@cco/testkit';
 import { chainAll, endProgress, loadHistory, progress } from './support/load';
 import { profiled } from './support/profiled';
 import { figure, goal, now, ratio, seconds, title } from './support/report';

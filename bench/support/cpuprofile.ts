@@ -54,7 +54,7 @@ export function printCpuProfile(dir: string, top = 20, label = 'service CPU prof
 }
 
 /**
- * A profile whose frames in a bundle (the service runs as services/api/dist/server.mjs) are
+ * A profile whose frames in a bundle (the service runs as services/api/dist/main.mjs) are
  * put back in their source files through the bundle's source map, so self time is still told
  * by package.
  */

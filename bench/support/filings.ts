@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { deportationFiling, steps, walkSteps, type Step } from '@cco/testkit';
 import type { Service } from './service';
 
 // The requests the HTTP benchmarks send, as officers send them: a bearer JWT and an
@@ -6,20 +7,8 @@ import type { Service } from './service';
 // deportation filing, POST /v1/cases → 201) and `mixed` (each connection walks deportations
 // through file → verify identity → hand over → complete, so 1 request in 4 is a filing).
 
-export const filing = JSON.stringify({
-  kind: 'deportation',
-  subject: {
-    names: [{ script: 'Latn', value: 'ZHANG Wei' }, { script: 'Hans', value: '张伟' }],
-    nationality: 'CN',
-    dateOfBirth: '1990-04-12',
-    documents: [{ type: 'passport', number: 'E12345678', issuingCountry: 'CN' }],
-  },
-  offences: [{ category: 'telecom_fraud', description: 'investment scam call centre' }],
-  warrant: { reference: 'GZ-PSB-2019-0042', issuedBy: 'Guangzhou PSB', issuedOn: '2019-03-01' },
-  lastKnownLocation: { province: 'Preah Sihanouk' },
-});
-const verification = JSON.stringify({ nationalityConfirmed: true, confirmedNationality: 'CN', documentsSufficient: true });
-const handover = JSON.stringify({ place: 'Phnom Penh International Airport', receivingOfficers: ['MPS escort team 3'] });
+// Every case files the same subject: the bench measures the path, not the data.
+export const filing = JSON.stringify(walkSteps.file.body(deportationFiling.subject));
 
 export type Workload = 'filing' | 'mixed';
 export interface Tokens {
@@ -54,23 +43,20 @@ export async function runLoad(url: string | string[], tokens: Tokens, workload: 
       };
     },
   });
+  // The same walk as the fault tests' (the test kit's walkSteps): who sends what where.
+  const request = (step: Step) => {
+    const { sender, path, body } = walkSteps[step];
+    return post(tokens[sender], step === 'file' ? filing : JSON.stringify(body(deportationFiling.subject)), (c) => (step === 'file' ? path(undefined) : c.caseId && path(c.caseId)));
+  };
   const fileCase = {
-    ...post(tokens.CN, filing, () => '/v1/cases'),
+    ...request('file'),
     onResponse: (status: number, body: string, context: Record<string, string>) => {
       if (status !== 201) return;
       filed++;
       if (workload === 'mixed') context.caseId = JSON.parse(body).id;
     },
   };
-  const requests: autocannon.Request[] =
-    workload === 'filing'
-      ? [fileCase]
-      : [
-          fileCase,
-          post(tokens.KH, verification, (c) => c.caseId && `/v1/cases/${c.caseId}/identity-verification`),
-          post(tokens.KH, handover, (c) => c.caseId && `/v1/cases/${c.caseId}/handover`),
-          post(tokens.CN, '{}', (c) => c.caseId && `/v1/cases/${c.caseId}/completion`),
-        ];
+  const requests: autocannon.Request[] = workload === 'filing' ? [fileCase] : [fileCase, ...steps.filter((step) => step !== 'file').map(request)];
   const result = await autocannon({ url, connections, duration: seconds, requests, initialContext: {} });
   return { result, filed };
 }

@@ -1,7 +1,7 @@
 import { importCaseHistories, parseKeyEncryptionKey, developmentKeyEncryptionKey } from '@cco/case-records';
 import { chainEvents, type Executor } from '@cco/event-store';
 import type { Kysely } from 'kysely';
-import { caseHistories, type HistoryOptions } from './history';
+import { caseHistories, type HistoryOptions } from '@cco/testkit';
 
 export const benchKek = parseKeyEncryptionKey(developmentKeyEncryptionKey);
 

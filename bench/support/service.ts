@@ -1,72 +1,44 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { benchIdentities } from './jwt';
 import { fileURLToPath } from 'node:url';
+import { freePort, identityProviders, serverProcess, type Claims, type ServerProcess } from '@cco/testkit';
 import { generateSignerKey } from '../../services/api/src/transparency/noteKeys';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The transparency log's signing key, one per benchmark run (production requires one). */
 const checkpointKey = generateSignerKey('cco.bench/log').privateKey;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 let built = false;
 
-export interface Service {
-  url: string;
+export interface Service extends Pick<ServerProcess, 'url' | 'memory' | 'cpuSeconds' | 'logBytes' | 'signal' | 'stop'> {
   pid: number;
   /** A token of the claims' party's identity provider (the bench's own keys, which the service trusts). */
-  token(claims: { sub: string; party: 'KH' | 'CN'; roles: string[] }): string;
+  token(claims: Claims): string;
   /** /metrics, on its own listener as in production. */
   metricsUrl: string;
   logFile: string;
-  /** Resident memory now, and the peak the kernel recorded for the process (VmHWM), in bytes. */
-  memory(): { rss: number; peak: number };
-  /** CPU seconds (user + system) the process used so far. */
-  cpuSeconds(): number;
-  logBytes(): number;
-  signal(signal: NodeJS.Signals): void;
-  stop(): Promise<void>;
 }
 
 /**
- * What `npm start` runs (`npm run build`, then services/api/dist/server.mjs under node) as
- * its own process, in production mode with its own secrets, logs to a file. `env` goes on top.
+ * What `npm start` runs (`npm run build`, then services/api/dist/main.mjs under node) as its
+ * own process (the test kit's launcher), in production mode with its own secrets and identity
+ * providers, logs to a file. `env` goes on top.
  */
 export async function startService(
   env: Record<string, string>,
   options: { nodeArgs?: string[]; logFile: string; unset?: string[]; /** Another entry point (e.g. the floor route); not built. */ entry?: string },
 ): Promise<Service> {
-  const port = await freePort();
   const metricsPort = await freePort();
-  // One pair of identity providers per benchmark run: every process started trusts the same keys.
-  const identities = benchIdentities(dirname(options.logFile));
-  const { KAFKA_BROKERS: _k, ...inherited } = process.env;
-  for (const name of options.unset ?? []) delete inherited[name];
-  const log = openSync(options.logFile, 'w');
+  // One pair of identity providers per run directory: every process started trusts the same keys.
+  const identities = identityProviders(dirname(options.logFile));
   if (!options.entry && !built) {
     execFileSync(process.execPath, ['services/api/scripts/build.mjs'], { cwd: repoRoot, stdio: 'inherit' });
     built = true; // one build per benchmark run: several processes start the same bundle
   }
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', options.entry ?? 'services/api/dist/server.mjs'], {
-    cwd: repoRoot,
-    env: {
-      ...inherited,
+  const service = await serverProcess(
+    {
       NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(port),
       ...identities.env,
       METRICS_PORT: String(metricsPort),
       PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
@@ -74,50 +46,20 @@ export async function startService(
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${readFileSync(options.logFile, 'utf8').slice(-3000)}`);
-    try {
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
-      if (response.status === 200) break;
-    } catch {
-      // not yet listening
-    }
-    if (Date.now() > deadline) throw new Error('the service was not ready within 60 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const pid = child.pid!;
-  const status = () => readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (text: string, field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(text)?.[1] ?? NaN) * 1024;
-  const ticks = 100; // USER_HZ on Linux
+    { nodeArgs: options.nodeArgs, unset: options.unset, logFile: options.logFile, readyWithinMs: 60_000, stopGraceMs: 20_000, entry: options.entry },
+  );
+  await service.start();
   return {
-    url,
-    pid,
+    url: service.url,
+    pid: service.pid!,
     token: (claims) => identities.sign(claims),
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     logFile: options.logFile,
-    memory() {
-      const s = status();
-      return { rss: kb(s, 'VmRSS'), peak: kb(s, 'VmHWM') };
-    },
-    cpuSeconds() {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / ticks;
-    },
-    logBytes: () => statSync(options.logFile).size,
-    signal: (signal) => void child.kill(signal),
-    async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(timer);
-    },
+    memory: () => service.memory(),
+    cpuSeconds: () => service.cpuSeconds(),
+    logBytes: () => service.logBytes(),
+    signal: (signal) => service.signal(signal),
+    stop: () => service.stop(),
   };
 }
 

@@ -1,14 +1,10 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafkaTestKit';
 import { printFigures } from '../faults/support/figures';
-import { RawClient } from '../faults/support/http';
+import { acknowledged, collectMessages, drive, type Principal, RawClient, serverProcess, type ServerProcess, testKafka, uniqueGroupId, validToken, Walk } from '@cco/testkit';
 import { uniqueSubject } from '../faults/support/personalData';
-import { serverProcess, type ServerProcess } from '../faults/support/serverProcess';
-import { validToken } from '../faults/support/tokens';
 import { verifyAcknowledged, verifyStreams } from '../faults/support/verify';
-import { acknowledged, drive, Walk, type Principal } from '../faults/support/walker';
 import { createTwoRoleDatabase, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';
 
 // Several instances on one database, as docs/operations.md deploys them: three API processes

@@ -3,12 +3,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { grantServiceRole, openDatabase } from '../../packages/event-store/src/index';
 import { findProjection, projectionTables as serviceOwnedTables, rebuildProjection } from '../../packages/projections/src/index';
-import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafkaTestKit';
-import { RawClient } from '../faults/support/http';
+import { acknowledged, collectMessages, drive, type Principal, RawClient, serverProcess, type ServerProcess, testKafka, uniqueGroupId, validToken, Walk } from '@cco/testkit';
 import { uniqueSubject } from '../faults/support/personalData';
-import { serverProcess, type ServerProcess } from '../faults/support/serverProcess';
-import { validToken } from '../faults/support/tokens';
-import { acknowledged, drive, Walk, type Principal } from '../faults/support/walker';
 import { createTwoRoleDatabase, errorCodeOf, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';
 
 // Least privilege: with MIGRATIONS_DATABASE_URL the owner migrates and grants, and the service

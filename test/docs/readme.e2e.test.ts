@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { serverProcess, type ServerProcess } from '../faults/support/serverProcess';
+import { serverProcess, type ServerProcess } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 // The README's walk-through, run as a newcomer would paste it: the shell block under "A

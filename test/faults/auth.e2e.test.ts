@@ -2,13 +2,11 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { developmentAudience, developmentIssuers, developmentJwks } from '@cco/dev-auth';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling, verification } from '../support/fixtures';
+import { b64url, deportationFiling, developmentHeader, developmentPublicPem, isProblem, type Json, RawClient, signEd25519, signHmac, unsigned, validToken, verification } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { printFigures } from './support/figures';
-import { isProblem, RawClient } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { fillPath, operationsOf, type Operation } from './support/spec';
-import { b64url, developmentHeader, developmentPublicPem, signEd25519, signHmac, unsigned, validToken, type Json } from './support/tokens';
 
 // Item 5: tokens built by hand (base64url + node:crypto), each wrong in one way, against
 // every documented operation that needs a token: each answer is 401 problem+json with

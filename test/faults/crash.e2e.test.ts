@@ -1,14 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { collectMessages, testKafka, uniqueGroupId } from '../support/kafka/kafkaTestKit';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { printFigures } from './support/figures';
-import { RawClient } from './support/http';
+import { acknowledged, collectMessages, drive, eventOf, type Principal, RawClient, requestOf, serverProcess, type ServerProcess, sleep, testKafka, uniqueGroupId, validToken, Walk } from '@cco/testkit';
 import { PersonalData, uniqueSubject } from './support/personalData';
-import { serverProcess, type ServerProcess } from './support/serverProcess';
-import { validToken } from './support/tokens';
 import { verifyAcknowledged, verifyStreams, eventCount, expectFullChain } from './support/verify';
-import { acknowledged, drive, eventOf, requestOf, sleep, Walk, type Principal } from './support/walker';
 
 // Item 2: the service as its own process (npm start's entry point), SIGKILLed while 16 clients
 // walk cases with Idempotency-Keys, then restarted on the same database. CRASH_KILLS (default 2)

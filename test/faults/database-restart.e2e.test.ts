@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { openDatabase, type Database } from '../../packages/event-store/src/index';
 import { printFigures } from './support/figures';
-import { RawClient } from './support/http';
+import { acknowledged, drive, eventOf, type Principal, RawClient, serverProcess, type ServerProcess, sleep, validToken, Walk } from '@cco/testkit';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { privatePostgres, type PrivatePostgres } from './support/privatePostgres';
-import { serverProcess, type ServerProcess } from './support/serverProcess';
-import { validToken } from './support/tokens';
 import { verifyAcknowledged, verifyStreams, expectFullChain } from './support/verify';
-import { acknowledged, drive, eventOf, sleep, Walk, type Principal } from './support/walker';
 
 // Item 3: PostgreSQL stopped (pg_ctl stop -m fast) for a few seconds and started again while
 // clients walk cases. The cluster is this test's own (initdb in a temporary directory, a free

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling, handover, verification } from '../support/fixtures';
+import { b64url, deportationFiling, developmentHeader, developmentPublicPem, etagVersion, handover, isProblem, RawClient, type RawRequest, type RawResponse, signEd25519, signHmac, unsigned, validToken, verification } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { printFigures } from './support/figures';
 import {
@@ -23,10 +23,8 @@ import {
   type StructuralMutation,
   uuidTricks,
 } from './support/hostile';
-import { etagVersion, isProblem, RawClient, type RawRequest, type RawResponse } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { fillPath, operationsOf, type Operation, type Parameter } from './support/spec';
-import { b64url, developmentHeader, developmentPublicPem, signEd25519, signHmac, unsigned, validToken } from './support/tokens';
 
 // Item 1: property-based fuzzing of every operation the live app documents. Each run sends a
 // batch of hostile requests at once; every answer must be 2xx or 4xx problem+json (never 5xx),

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { signDevelopmentToken } from '@cco/dev-auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling } from '../support/fixtures';
+import { deportationFiling, isProblem, RawClient, validToken } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { printFigures } from './support/figures';
-import { isProblem, RawClient } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
 
 // Item 6: per-client rate limiting, body size limit, security headers, and slow clients that
@@ -34,7 +32,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const tokenFor = (sub: string, party: 'KH' | 'CN' = 'CN', roles = ['officer']) => signDevelopmentToken({ sub, party, roles });
+const tokenFor = (sub: string, party: 'KH' | 'CN' = 'CN', roles = ['officer']) => validToken({ sub, party, roles }, 8 * 3600);
 const get = (path: string, token?: string) => client.send({ method: 'GET', path, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('security headers', () => {

@@ -1,14 +1,10 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { deportationFiling, handover, verification } from '../support/fixtures';
+import { deportationFiling, etagVersion, handover, isProblem, RawClient, type RawResponse, residentMemory, serverProcess, type ServerProcess, sleep, validToken, verification } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { printFigures } from './support/figures';
-import { etagVersion, isProblem, RawClient, type RawResponse } from './support/http';
 import { PersonalData, uniqueSubject } from './support/personalData';
-import { residentMemory, serverProcess, type ServerProcess } from './support/serverProcess';
-import { validToken } from './support/tokens';
 import { verifyStreams } from './support/verify';
-import { sleep } from './support/walker';
 
 // Item 8: LOAD_SECONDS (default 30) of 32 clients issuing conflicting commands on 10 cases at a
 // time (a case that reaches a final state is replaced by a new filing), a third of them with

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from './support/serverProcess';
+import { freePort } from '@cco/testkit';
 
 // `npm start` on PGlite owns DATA_DIR: every other entry point refuses it in one line, and the
 // running service is left untouched (a rebuild beside it once left it answering 500).
@@ -27,7 +27,7 @@ function run(args: string[], env: Record<string, string>): Promise<Run> {
   });
 }
 
-const server = ['--enable-source-maps', 'services/api/dist/server.mjs'];
+const server = ['--enable-source-maps', 'services/api/dist/main.mjs'];
 const cli = (file: string, ...args: string[]) => ['--import', 'tsx', file, ...args];
 
 beforeAll(() => {
@@ -48,7 +48,7 @@ it('one process owns DATA_DIR: a second service and the CLIs refuse it in one li
       await new Promise((r) => setTimeout(r, 200));
     }
     const env = { DATA_DIR: dataDir, PORT: String(await freePort()) };
-    for (const args of [server, cli('services/projections/src/cli.ts', 'rebuild', 'statistics'), cli('services/audit/src/cli.ts', 'verify'), cli('services/api/src/cli/import.ts', '/dev/null')]) {
+    for (const args of [server, cli('services/projections/src/main.ts', 'rebuild', 'statistics'), cli('services/audit/src/main.ts', 'verify'), cli('services/api/src/cli/import.ts', '/dev/null')]) {
       const refused = await run(args, env);
       expect(refused.code, args.join(' ')).toBe(1);
       const lines = refused.stderr.trim().split('\n');
@@ -62,7 +62,7 @@ it('one process owns DATA_DIR: a second service and the CLIs refuse it in one li
     await new Promise((r) => service.once('exit', r));
   }
   // Released on exit: the directory opens again.
-  const after = await run(cli('services/audit/src/cli.ts', 'verify'), { DATA_DIR: dataDir });
+  const after = await run(cli('services/audit/src/main.ts', 'verify'), { DATA_DIR: dataDir });
   expect(after.stderr).not.toMatch(/in use/);
 });
 

@@ -7,15 +7,8 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import { kafkaFromEnvOrMock, KAFKA_TEST_TOPICS, setup, teardown } from '../support/kafka/globalSetup';
-import {
-  collectMessages,
-  ORDERED_PRODUCER,
-  type ReceivedMessage,
-  sleep,
-  testKafka,
-  uniqueGroupId,
-} from '../support/kafka/kafkaTestKit';
 import { ensureMockClusterBinary, type MockCluster, startMockCluster } from '../support/kafka/mockCluster';
+import { collectMessages, ORDERED_PRODUCER, type ReceivedMessage, sleep, testKafka, uniqueGroupId } from '@cco/testkit';
 
 // ---------------------------------------------------------------------------------------
 // helpers

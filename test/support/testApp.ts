@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Party, Role } from '@cco/domain';
-import { developmentAudience, developmentIssuers, developmentJwks, signDevelopmentToken } from '@cco/dev-auth';
+import { developmentAudience, developmentIssuers, developmentJwks } from '@cco/dev-auth';
+import { validToken } from '@cco/testkit';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp, type AppOptions } from '../../services/api/src/app';
@@ -22,7 +23,7 @@ const jwksFile = (party: Party) => {
 };
 /**
  * Per-party trust as production has it (each party's own issuer and key set; no shared
- * secret), on the development keys: tests sign with them (signDevelopmentToken).
+ * secret), on the development keys: tests sign with them (the test kit's validToken).
  */
 export const testAuth: AuthOptions = {
   parties: {
@@ -33,7 +34,7 @@ export const testAuth: AuthOptions = {
   timing: { maxAgeMs: 600_000, cooldownMs: 30_000, fetchTimeoutMs: 5000 },
 };
 /** A token of `party`'s identity provider (its development key) for these roles. */
-export const testToken = (party: Party, ...roles: Role[]) => signDevelopmentToken({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles });
+export const testToken = (party: Party, ...roles: Role[]) => validToken({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles }, 8 * 3600);
 /** The key-encryption key of the test servers (tests that open sealed rows by hand need it). */
 export const testPersonalDataKey = Buffer.alloc(32, 'test-kek');
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { deportationFiling, verification } from '../../../test/support/fixtures';
+import { deportationFiling, verification } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { commandHeaders, createCooperationClient, versionOf } from '../src/index';
 

@@ -61,7 +61,7 @@ function fileRequest(state: CaseState, command: FileRequestCommand<FilingData>):
     case 'extradition':
       return extradition.fileExtradition(state, { ...command, data });
     case 'victim_repatriation':
-      return victimRepatriation.fileRepatriation(state, { ...command, data });
+      return victimRepatriation.fileVictimRepatriation(state, { ...command, data });
   }
 }
 

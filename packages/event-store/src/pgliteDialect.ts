@@ -13,7 +13,7 @@ import {
 
 /**
  * Kysely dialect for PGlite that hands out its single session to one holder at a time.
- * kysely-pglite shares the session between concurrent callers, so two requests' transactions
+ * The kysely-pglite package (not a dependency) shares the session between concurrent callers, so two requests' transactions
  * would interleave on it; here a transaction holds the session from BEGIN to COMMIT.
  */
 export class SerializedPGliteDialect implements Dialect {

@@ -1,5 +1,5 @@
 import { caseBoard } from './caseBoard/caseBoard';
-import { tablesOf, type CaseProjection } from './projection';
+import { tablesOf, type CaseProjection } from './caseProjection';
 import { statistics } from './statistics/statistics';
 
 /** Every projection the service keeps live, by name. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { caseBoard, foldRows } from '../src/index';
-import { completed, deportation, filed, handedOver, personalValues, recorded, refused, verified, withdrawn } from './support';
+import { caseEvents } from '@cco/testkit';
+
+const { completed, deportation, filed, handedOver, personalValues, recorded, refused, verified, withdrawn } = caseEvents;
 
 const board = (...histories: ReturnType<typeof recorded>[]) => foldRows(caseBoard, new Map(), histories.flat());
 

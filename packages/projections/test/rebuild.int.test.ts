@@ -5,12 +5,13 @@ import { migrations } from '../../../migrations/index';
 import { migrateToLatest } from '../../event-store/src/index';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { caseBoard, projectBatch, rebuildProjection, RebuildSuperseded, startProjections, statistics } from '../src/index';
-import { appendCases, catchUp, histories } from './history';
+import { appendCaseHistories, caseHistoryList } from '@cco/testkit';
+import { catchUp } from './catchUp';
 
 let db: TestDatabase<any>;
 beforeAll(async () => {
   db = await createTestDatabase();
-  await appendCases(db.db, histories(60));
+  await appendCaseHistories(db.db, caseHistoryList({ cases: 60 }));
 });
 afterAll(() => db.close());
 
@@ -29,7 +30,7 @@ it('rebuilds aside while the live runner, writers and readers go on, then swaps 
     // The board answers throughout: before, during and right after the swap.
     while (reading) reads += (await sql<{ n: number }>`select count(*)::int as n from case_board`.execute(db.db)).rows.length;
   })();
-  const writers = appendCases(db.db, histories(40, 500));
+  const writers = appendCaseHistories(db.db, caseHistoryList({ cases: 40, seed: 500 }));
   const report = await rebuildProjection(db.db, caseBoard, { batchSize: 15 });
   await writers;
   reading = false;
@@ -84,7 +85,7 @@ it('runs on PGlite too: catch up, rebuild, swap', async () => {
   const pglite = await openDatabase<any>({});
   try {
     await migrateToLatest(pglite.db, migrations);
-    await appendCases(pglite.db, histories(12));
+    await appendCaseHistories(pglite.db, caseHistoryList({ cases: 12 }));
     for (const projection of [caseBoard, statistics]) {
       while ((await projectBatch(pglite.db, projection, 5)) > 0);
       expect(await rebuildProjection(pglite.db, projection, { batchSize: 7 })).toMatchObject({ equal: true, comparison: { rebuiltRows: 12 } });

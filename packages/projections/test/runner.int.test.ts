@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { caseBoard, checkpointOf, projectBatch, readLag, rebuildProjection, statistics, type CaseProjection } from '../src/index';
-import { appendCases, catchUp, completedDeportationsInLog, histories } from './history';
+import { appendCaseHistories, caseHistoryList, completedDeportationsInLog } from '@cco/testkit';
+import { catchUp } from './catchUp';
 
 let db: TestDatabase<any>;
 beforeAll(async () => {
@@ -14,7 +15,7 @@ afterAll(() => db.close());
 const rowCount = async (table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db.db)).rows[0]!.n;
 
 it('a handler that throws mid-batch leaves rows and checkpoint untouched; after a restart the model equals a rebuild from zero', async () => {
-  await appendCases(db.db, histories(40));
+  await appendCaseHistories(db.db, caseHistoryList({ cases: 40 }));
   await projectBatch(db.db, caseBoard, 25);
   const before = { checkpoint: await readCheckpoint(db.db, checkpointOf(caseBoard)), rows: await rowCount('case_board') };
 
@@ -40,7 +41,7 @@ it('a handler that throws mid-batch leaves rows and checkpoint untouched; after 
 it('a crash after the rows were written but before the checkpoint: both roll back, nothing is applied twice', async () => {
   await catchUp(db.db, statistics);
   const completedBefore = await completedDeportationsInLog(db.db);
-  await appendCases(db.db, histories(20, 3));
+  await appendCaseHistories(db.db, caseHistoryList({ cases: 20, seed: 3 }));
   // The database fails the checkpoint write once, after the batch's rows went in.
   await sql`create table fail_once (armed boolean)`.execute(db.db);
   await sql`insert into fail_once values (true)`.execute(db.db);
@@ -87,7 +88,7 @@ it('two runners at once (two instances, two pools) never apply an event twice', 
   };
   try {
     const runners = Promise.all([runner(db.db), runner(other.db)]);
-    await Promise.all([0, 1, 2, 3].map((i) => appendCases(db.db, histories(15, 100 + i * 15))));
+    await Promise.all([0, 1, 2, 3].map((i) => appendCaseHistories(db.db, caseHistoryList({ cases: 15, seed: 100 + i * 15 }))));
     appending = false;
     const [a, b] = await runners;
     const events = (await sql<{ n: number }>`select count(*)::int as n from events`.execute(db.db)).rows[0]!.n;

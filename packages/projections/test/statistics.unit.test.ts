@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { foldRows, statistics, utcDays } from '../src/index';
-import { completed, deportation, filed, personalValues, recorded, refused, verified } from './support';
+import { caseEvents } from '@cco/testkit';
+
+const { completed, deportation, filed, personalValues, recorded, refused, verified } = caseEvents;
 
 const facts = (...histories: ReturnType<typeof recorded>[]) => foldRows(statistics, new Map(), histories.flat());
 

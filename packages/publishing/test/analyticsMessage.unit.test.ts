@@ -1,7 +1,7 @@
 import { caseEventTypes } from '@cco/domain';
 import { describe, expect, it } from 'vitest';
 import { analyticsAllowList, analyticsEnvelope, toAnalyticsMessage, toEventAsRead, toEventMessage } from '../src/index';
-import { officerId, personalValues, recorded, sampleData } from './support/sampleEvents';
+import { officerId, personalValues, recordedEvent, sampleData } from '@cco/testkit';
 
 /** Every scalar's path in `value`, arrays written `name[]`, as the allow-list names them. */
 function leafPaths(value: unknown, prefix = ''): string[] {
@@ -13,7 +13,7 @@ function leafPaths(value: unknown, prefix = ''): string[] {
 }
 
 const published = (type: string, data: unknown) => {
-  const message = toAnalyticsMessage(recorded(type, data));
+  const message = toAnalyticsMessage(recordedEvent(type, data));
   if (!message) throw new Error(`${type} published nothing`);
   return { message, value: JSON.parse(String(message.value)) as Record<string, unknown> };
 };
@@ -35,7 +35,7 @@ describe.each(caseEventTypes)('analytics topic: %s', (type) => {
 
 describe('analytics topic, whatever the shape of the data', () => {
   it('keeps the key and headers of the events topic, and the party but not the officer', () => {
-    const event = recorded('DeportationCompleted', {});
+    const event = recordedEvent('DeportationCompleted', {});
     const message = toAnalyticsMessage(event)!;
     expect(message.key).toBe(event.streamId);
     expect(message.headers).toEqual({ 'event-type': 'DeportationCompleted', 'event-id': event.id });
@@ -44,8 +44,8 @@ describe('analytics topic, whatever the shape of the data', () => {
   });
 
   it('publishes nothing for a type without an allow-list', () => {
-    expect(toAnalyticsMessage(recorded('SubjectRenamed', { names: ['ZHANG Wei'] }))).toBeNull();
-    expect(toAnalyticsMessage(recorded('toString', {}))).toBeNull();
+    expect(toAnalyticsMessage(recordedEvent('SubjectRenamed', { names: ['ZHANG Wei'] }))).toBeNull();
+    expect(toAnalyticsMessage(recordedEvent('toString', {}))).toBeNull();
   });
 
   it('copies no subtree that hides where a scalar is allowed, and no field a later version adds', () => {
@@ -65,7 +65,7 @@ describe('analytics topic, whatever the shape of the data', () => {
 
 describe('events topic', () => {
   it('carries the event as read, keyed by case, with event-type and event-id headers', () => {
-    const event = recorded('RequestFiled', sampleData.RequestFiled[0], { version: 3, position: '9007199254740993' });
+    const event = recordedEvent('RequestFiled', sampleData.RequestFiled[0], { version: 3, position: '9007199254740993' });
     const message = toEventMessage(event);
     expect(message.key).toBe(event.streamId);
     expect(message.headers).toEqual({ 'event-type': 'RequestFiled', 'event-id': event.id });

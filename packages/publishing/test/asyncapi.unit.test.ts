@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { asyncapiPath, generateAsyncApi } from '../scripts/asyncapi';
 import { analyticsMessageSchema, eventAsReadSchema, messageHeadersSchema, messageKeySchema, toAnalyticsMessage, toEventMessage } from '../src/index';
-import { recorded, sampleData } from './support/sampleEvents';
+import { recordedEvent, sampleData } from '@cco/testkit';
 
 describe('openapi/asyncapi.json', () => {
   it('is what the relay’s schemas generate (run `npm run asyncapi` when this fails)', async () => {
@@ -24,7 +24,7 @@ describe('openapi/asyncapi.json', () => {
 // the relay maps it, passes its topic's schemas (key, headers, value).
 describe.each(caseEventTypes)('the messages of %s match the document', (type) => {
   it.each(sampleData[type].map((data, i) => [i, data] as const))('sample %i', (_, data) => {
-    const event = recorded(type, data);
+    const event = recordedEvent(type, data);
     for (const message of [toEventMessage(event), toAnalyticsMessage(event)!]) {
       expect(messageKeySchema.safeParse(message.key).success).toBe(true);
       expect(messageHeadersSchema.safeParse(message.headers).success).toBe(true);
@@ -35,7 +35,7 @@ describe.each(caseEventTypes)('the messages of %s match the document', (type) =>
 });
 
 it('the analytics schema refuses any field its allow-list does not name', () => {
-  const value = JSON.parse(String(toAnalyticsMessage(recorded('RequestFiled', sampleData.RequestFiled[0]))!.value));
+  const value = JSON.parse(String(toAnalyticsMessage(recordedEvent('RequestFiled', sampleData.RequestFiled[0]))!.value));
   expect(analyticsMessageSchema.safeParse(value).success).toBe(true);
   expect(analyticsMessageSchema.safeParse({ ...value, data: { ...value.data, subject: { nationality: 'CN', names: ['ZHANG Wei'] } } }).success).toBe(false);
   expect(analyticsMessageSchema.safeParse({ ...value, metadata: { ...value.metadata, actor: 'kh-officer-7' } }).success).toBe(false);

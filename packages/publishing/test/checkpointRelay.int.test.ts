@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { checkpointMessageSchema, startCheckpointRelay, type CheckpointMessage } from '../src/index';
-import { testKafka } from '../../../test/support/kafka/kafkaTestKit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { capturedLog, fastRetries, readWholeTopic, testSettings } from './support/relayTestKit';
+import { capturedLog, fastRetries, readWholeTopic, testKafka, testSettings } from '@cco/testkit';
 
 // Checkpoints go out in tree-size order, each once, carrying the signed note and nothing else.
 let t: TestDatabase<any>;

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sealForStorage } from '@cco/case-records';
 import type { RecordedEvent } from '@cco/event-store';
 import { expect, it } from 'vitest';
-import { deportationFiling, personalData } from '../../../test/support/fixtures';
+import { deportationFiling, personalData } from '@cco/testkit';
 import { toEventMessage } from '../src/toEventMessage';
 
 // cooperation.events.v1 carries events as stored: a filing's personal part sealed under the

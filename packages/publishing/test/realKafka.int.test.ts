@@ -4,8 +4,8 @@ import { ConfigResourceTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafka, measureRelayLag, provisionTopics, startRelay } from '../src/index';
 import { createTestDatabase } from '../../../test/support/testDatabase';
-import { appendConcurrently, capturedLog, dropDuplicates, expectPerCaseOrder, readWholeTopic, testSettings } from './support/relayTestKit';
-import { testKafka } from '../../../test/support/kafka/kafkaTestKit';
+import { appendConcurrently, capturedLog, dropDuplicates, readWholeTopic, testKafka, testSettings } from '@cco/testkit';
+import { expectPerCaseOrder } from './support/expectPerCaseOrder';
 
 // What librdkafka's mock cannot do (it reports no controller): the admin API and the idempotent
 // producer. These run on a real broker in a container wherever a Docker engine answers.

@@ -1,19 +1,9 @@
 import { readCheckpoint } from '@cco/event-store';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { measureRelayLag, relayName, startRelay } from '../src/index';
-import { testKafka } from '../../../test/support/kafka/kafkaTestKit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { personalValues } from './support/sampleEvents';
-import {
-  appendConcurrently,
-  capturedLog,
-  dropDuplicates,
-  eventIdOf,
-  expectPerCaseOrder,
-  fastRetries,
-  readWholeTopic,
-  testSettings,
-} from './support/relayTestKit';
+import { appendConcurrently, capturedLog, dropDuplicates, eventIdOf, fastRetries, personalValues, readWholeTopic, testKafka, testSettings } from '@cco/testkit';
+import { expectPerCaseOrder } from './support/expectPerCaseOrder';
 
 // On the run's broker (the mock, or KAFKA_BROKERS), in topics of this test's own.
 let t: TestDatabase<any>;

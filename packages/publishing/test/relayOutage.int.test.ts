@@ -3,10 +3,10 @@ import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { measureRelayLag, registerRelayMetrics, startRelay } from '../src/index';
-import { sleep, testKafka } from '../../../test/support/kafka/kafkaTestKit';
 import { startMockCluster } from '../../../test/support/kafka/mockCluster';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { appendConcurrently, capturedLog, dropDuplicates, eventIdOf, expectPerCaseOrder, fastRetries, readWholeTopic, testSettings } from './support/relayTestKit';
+import { appendConcurrently, capturedLog, dropDuplicates, eventIdOf, fastRetries, readWholeTopic, sleep, testKafka, testSettings } from '@cco/testkit';
+import { expectPerCaseOrder } from './support/expectPerCaseOrder';
 
 // Faults need a cluster of this test's own. The outage is 30 s; CI uses 3 s to stay
 // fast (RELAY_OUTAGE_MS=30000 runs the long one): what matters is that sends fail for longer

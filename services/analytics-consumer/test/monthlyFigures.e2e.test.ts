@@ -3,14 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { buildApp } from '../../api/src/app';
-import { capturedLog, testSettings } from '@cco/publishing/testing';
-import { deportationFiling, handover, verification } from '../../../test/support/fixtures';
-import { FAST_CONSUMER, uniqueGroupId } from '../../../test/support/kafka/kafkaTestKit';
+import { capturedLog, deportationFiling, FAST_CONSUMER, handover, monthlyDeportationsInLog, testSettings, uniqueGroupId, verification } from '@cco/testkit';
 import { testAuth, testPersonalDataKey, testToken } from '../../../test/support/testApp';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { readMonthlyDeportations, type MonthlyCount } from '../src/readMonthlyDeportations';
 import { startAnalyticsConsumer } from '../src/startAnalyticsConsumer';
-import { countFromRawEvents } from './support';
 
 // The service as `npm start` builds it with KAFKA_BROKERS set (relay and projections running),
 // on the run's broker in topics of its own, and the example consumer beside it.
@@ -63,7 +60,7 @@ it('the service plus the example consumer show the monthly figures of the statis
   await post(`/v1/cases/${id}/refusal`, tokenOf('KH', 'supervisor'), { ground: 'insufficient_documents', reason: 'no passport copy', occurredAt: '2019-06-05T00:00:00.000Z' });
   await post('/v1/cases', tokenOf('CN', 'officer'), { ...deportationFiling, occurredAt: '2019-07-01T00:00:00.000Z' });
 
-  const raw = await countFromRawEvents(database.db);
+  const raw = await monthlyDeportationsInLog(database.db);
   expect(raw.reduce((n, g) => n + g.count, 0)).toBe(completions.length);
   expect(raw.find((g) => g.key === '2019-01')?.count).toBe(2);
 

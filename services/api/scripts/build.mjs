@@ -1,5 +1,5 @@
-// Builds what `npm start` runs: services/api/src/server.ts and the workspace packages it imports
-// bundled into one ES module, dist/server.mjs, with every npm dependency left to node_modules.
+// Builds what `npm start` runs: services/api/src/main.ts and the workspace packages it imports
+// bundled into one ES module, dist/main.mjs, with every npm dependency left to node_modules.
 // Running compiled JavaScript rather than TypeScript through tsx at run time spares the service
 // tsx's loader thread and its cache of transformed sources (tens of MiB of resident memory, and
 // CPU under load: bench/RESULTS.md has the runs before and after), and a transform on every start.
@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { buildDashboard } from '../dashboard/build.mjs';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const outfile = fileURLToPath(new URL('../dist/server.mjs', import.meta.url));
+const outfile = fileURLToPath(new URL('../dist/main.mjs', import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: ['services/api/src/server.ts'],
+  entryPoints: ['services/api/src/main.ts'],
   outfile,
   bundle: true,
   platform: 'node',

@@ -51,7 +51,7 @@ export interface AppOptions {
   transparency?: Omit<TransparencyOptions, 'workers'>;
 }
 
-/** Builds the whole API as a Fastify instance. It never listens: server.ts does. */
+/** Builds the whole API as a Fastify instance. It never listens: main.ts does. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const limits = options.limits ?? defaultLimits;
   const app = Fastify({

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { JwksSource } from './auth/partyKeySet';
 import type { AuthOptions } from './plugins/auth';
 
-/** A setting the service refuses to start with: server.ts prints the message alone, one line. */
+/** A setting the service refuses to start with: main.ts prints the message alone, one line. */
 export class ConfigError extends Error {}
 
 /** A duration: milliseconds, or a number with a unit (`10 seconds`, `1 minute`, `500ms`). */

@@ -1,6 +1,6 @@
 import type { Party, Role } from '@cco/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling, handover, verification, victimFiling } from '../../../test/support/fixtures';
+import { deportationFiling, handover, verification, victimFiling } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { deportationAt, everyone, type Stage } from './support';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { personalData, victimFiling } from '../../../test/support/fixtures';
+import { personalData, victimFiling } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { deportation, projectionsCaughtUp } from './projectionsSupport';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling, handover, verification } from '../../../test/support/fixtures';
+import { deportationFiling, handover, verification } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { deportationAt } from './support';
 

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handover, personalData, verification, victimFiling } from '../../../test/support/fixtures';
+import { handover, personalData, verification, victimFiling } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { fill, monthsOf, yearsUpTo } from '../dashboard/window';
 import { launchBrowser, watch, type Browser, type Watched } from './browser';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { deportationFiling, handover, personalData, verification } from '../../../test/support/fixtures';
+import { deportationFiling, handover, personalData, verification } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 
 let t: TestApp;

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling, verification } from '../../../test/support/fixtures';
+import { deportationFiling, verification } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { deportationAt } from './support';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deportationFiling } from '../../../test/support/fixtures';
+import { deportationFiling } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import type { KeySetTiming } from '../src/auth/partyKeySet';
 import type { AuthOptions } from '../src/plugins/auth';

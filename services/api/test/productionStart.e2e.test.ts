@@ -8,13 +8,12 @@ import { developmentKeyEncryptionKey } from '@cco/case-records';
 import { developmentJwks, developmentJwtSecret, developmentSigningKey, signDevelopmentToken } from '@cco/dev-auth';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, serverProcess, type ServerProcess } from '../../../test/faults/support/serverProcess';
-import { deportationFiling } from '../../../test/support/fixtures';
+import { deportationFiling, freePort, serverProcess, type ServerProcess } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { FakeIdentityProvider } from './identityProvider';
 import { generateSignerKey } from '../src/transparency/noteKeys';
 
-// What `npm start` runs (services/api/dist/server.mjs, built by the global setup) as a child
+// What `npm start` runs (services/api/dist/main.mjs, built by the global setup) as a child
 // process: production refuses to start on shared or published secrets, serves two ministries
 // with their own keys, and keeps /metrics off the public port; development needs no settings.
 
@@ -51,11 +50,11 @@ const production = (): Record<string, string | undefined> => ({
   CHECKPOINT_SIGNING_KEY: checkpointKey,
 });
 
-/** Starts dist/server.mjs with only `env` (no inherited settings); resolves when it exits. */
+/** Starts dist/main.mjs with only `env` (no inherited settings); resolves when it exits. */
 function startRefused(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_URL: db.url, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/server.mjs'], { cwd: repoRoot, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/main.mjs'], { cwd: repoRoot, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));

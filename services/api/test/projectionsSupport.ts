@@ -1,4 +1,4 @@
-import { deportationFiling, handover, verification } from '../../../test/support/fixtures';
+import { deportationFiling, handover, verification } from '@cco/testkit';
 import type { TestApp } from '../../../test/support/testApp';
 
 const HOUR_MS = 3_600_000;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { deportationFiling } from '../../../test/support/fixtures';
+import { deportationFiling } from '@cco/testkit';
 import { withDatabase } from '../../../test/support/globalSetup';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { personalData } from '../../../test/support/fixtures';
+import { personalData } from '@cco/testkit';
 import { startTestApp, type TestApp } from '../../../test/support/testApp';
 import { deportation, projectionsCaughtUp } from './projectionsSupport';
 

@@ -1,6 +1,6 @@
 import type { Party, Role } from '@cco/domain';
 import type { TestApp } from '../../../test/support/testApp';
-import { deportationFiling, handover, verification } from '../../../test/support/fixtures';
+import { deportationFiling, handover, verification } from '@cco/testkit';
 
 export type Stage = 'filed' | 'identity_verified' | 'handed_over';
 

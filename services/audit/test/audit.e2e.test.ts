@@ -23,7 +23,7 @@ afterAll(() => t.close());
 /** The CLI as an auditor runs it, against this test's database. */
 async function audit(...args: string[]) {
   try {
-    const { stdout } = await run('npx', ['tsx', 'services/audit/src/cli.ts', ...args], {
+    const { stdout } = await run('npx', ['tsx', 'services/audit/src/main.ts', ...args], {
       env: { ...process.env, DATABASE_URL: t.database.url, PERSONAL_DATA_KEY: testPersonalDataKey.toString('base64') },
       cwd: new URL('../../..', import.meta.url).pathname,
     });

@@ -98,7 +98,7 @@ describe('against the service’s own checkpoints and proofs', () => {
     // Each event as the audit export gives it (the content the chain and the tree cover).
     const out = join(dir, 'export.ndjson');
     const today = new Date().toISOString().slice(0, 10);
-    await run('npx', ['tsx', 'services/audit/src/cli.ts', 'export', '--from', '2000-01-01', '--to', today, '--out', out], { cwd: root, env: { ...process.env, DATABASE_URL: t.database.url } });
+    await run('npx', ['tsx', 'services/audit/src/main.ts', 'export', '--from', '2000-01-01', '--to', today, '--out', out], { cwd: root, env: { ...process.env, DATABASE_URL: t.database.url } });
     const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(12);
     expect(await readFile(`${out}.checkpoint`, 'utf8')).toBe(await readFile(newNote, 'utf8'));

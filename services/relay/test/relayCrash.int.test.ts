@@ -6,10 +6,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMonthlyDeportations } from '../../analytics-consumer/src/readMonthlyDeportations';
 import { startAnalyticsConsumer } from '../../analytics-consumer/src/startAnalyticsConsumer';
-import { appendHistories, countFromRawEvents } from '../../analytics-consumer/test/support';
-import { capturedLog, dropDuplicates, eventIdOf, fastRetries, readWholeTopic, testSettings, topicSize } from '@cco/publishing/testing';
+import { appendCaseHistories, capturedLog, caseHistoryList, dropDuplicates, eventIdOf, FAST_CONSUMER, fastRetries, monthlyDeportationsInLog, readWholeTopic, testKafka, testSettings, topicSize, uniqueGroupId } from '@cco/testkit';
 import { KAFKA_TEST_TOPICS } from '../../../test/support/kafka/globalSetup';
-import { FAST_CONSUMER, testKafka, uniqueGroupId } from '../../../test/support/kafka/kafkaTestKit';
 import { startMockCluster, type MockCluster } from '../../../test/support/kafka/mockCluster';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 
@@ -35,7 +33,8 @@ const relayBackends = async (where: string) =>
      where a.application_name = ${appName} ${sql.raw(where)}`.execute(t.db)).rows[0]!.n;
 
 it('SIGKILL between Kafka’s ack and the checkpoint: duplicates only, and the consumer’s figures equal the raw events', async ({ annotate }) => {
-  await appendHistories(t.db, 40);
+  // 40 cases appended at once, one event per transaction, so commits come out of position order.
+  await appendCaseHistories(t.db, caseHistoryList({ cases: 40 }), { concurrently: true });
   const stored = await t.db.selectFrom('events').select('event_id').execute();
 
   const holder = new pg.Client({ connectionString: t.url });
@@ -102,7 +101,7 @@ it('SIGKILL between Kafka’s ack and the checkpoint: duplicates only, and the c
   }
   expect(consumer.stats).toEqual({ received: analyticsTotal, applied: stored.length, duplicates: firstBatch, unreadable: 0 });
   const figures = await readMonthlyDeportations(t.db);
-  expect(figures).toEqual(await countFromRawEvents(t.db));
+  expect(figures).toEqual(await monthlyDeportationsInLog(t.db));
   expect(figures.reduce((n, f) => n + f.count, 0)).toBeGreaterThan(10);
   await annotate(`${report.join('; ')}; consumer ${JSON.stringify(consumer.stats)}; ${figures.length} months`);
 });

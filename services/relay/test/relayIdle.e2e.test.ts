@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { logStart, readCheckpoint } from '@cco/event-store';
 import { relayName } from '@cco/publishing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appendConcurrently } from '@cco/publishing/testing';
-import { sleep } from '../../../test/support/kafka/kafkaTestKit';
+import { appendConcurrently, serverProcess, type ServerProcess, sleep } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 
 // `npm start` itself, without KAFKA_BROKERS.
@@ -15,24 +12,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 it('npm start without KAFKA_BROKERS: the relay idles, says so in one line, and the backlog waits with its lag in /metrics', async () => {
-  const { KAFKA_BROKERS: _unset, ...env } = process.env;
-  const server = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/server.mjs'], {
-    env: { ...env, DATABASE_URL: t.url, PORT: '0', LOG_LEVEL: 'info', NODE_ENV: 'test' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines: string[] = [];
+  // The test kit's launcher starts it without KAFKA_BROKERS.
+  let server: ServerProcess | undefined;
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening" line:\n${lines.join('\n')}`)), 30_000);
-      createInterface({ input: server.stdout }).on('line', (line) => {
-        lines.push(line);
-        const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(line);
-        if (listening) {
-          clearTimeout(timer);
-          resolve(listening[1]!);
-        }
-      });
-    });
+    server = await serverProcess({ DATABASE_URL: t.url });
+    await server.start();
+    const { url, logs: lines } = server;
     await appendConcurrently(t.db, 3, 4);
     await sleep(1_500); // time enough for a relay that should not be running to move
 
@@ -46,7 +31,6 @@ it('npm start without KAFKA_BROKERS: the relay idles, says so in one line, and t
     expect(Number(/^cco_relay_lag_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(1);
     expect(metrics).not.toMatch(/^cco_relay_messages_published_total\{/m);
   } finally {
-    const exited = server.exitCode !== null || server.signalCode !== null;
-    if (!exited) await new Promise((resolve) => (server.once('exit', resolve), server.kill('SIGTERM')));
+    await server?.stop();
   }
 });

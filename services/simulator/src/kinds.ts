@@ -1,7 +1,7 @@
 import type { OffenceCategory, Party } from '@cco/domain';
 import { person } from './people';
 import { DAY_MS, HOUR_MS, other, stepsUntil, type PlannedCase, type PlannedStep } from './plannedCase';
-import type { Random } from './random';
+import { type Random } from '@cco/testkit';
 import { deportationFallout, offenceDescriptions, offenceWeights, refusalReasons, withdrawalReasons } from './rates';
 
 // The three kinds of case, each with its own rules (DOMAIN.md) and typical course.

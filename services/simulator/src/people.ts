@@ -1,5 +1,5 @@
 import type { Party, Subject } from '@cco/domain';
-import type { Random } from './random';
+import { type Random } from '@cco/testkit';
 
 // Invented people: names drawn from common family and given names, so the history looks like
 // the office's without being anyone. They exist only in the requests the simulator sends.

@@ -1,7 +1,7 @@
 import type { Party } from '@cco/domain';
 import { deportation, extradition, victimRepatriation } from './kinds';
 import { DAY_MS, HOUR_MS, type PlannedCase } from './plannedCase';
-import { createRandom, type Random } from './random';
+import { createRandom, type Random } from '@cco/testkit';
 import { deportationFallout, deportationsCompletedPerMonth, otherFilingsPerMonth } from './rates';
 
 export interface PlanOptions {

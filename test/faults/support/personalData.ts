@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { personalData as fixtureValues } from '../../support/fixtures';
+import { personalData as fixtureValues } from '@cco/testkit';
 
 /**
  * The personal data a test file used (the shared fixtures' values plus its own generated

@@ -3,7 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './serverProcess';
+import { freePort } from '@cco/testkit';
 
 const run = promisify(execFile);
 /** PG_BIN, else the newest /usr/lib/postgresql/<version>/bin (Debian and Ubuntu packages). */

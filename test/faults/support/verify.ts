@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { expect } from 'vitest';
-import type { RawClient } from './http';
+import type { RawClient } from '@cco/testkit';
 
 // Checks of the store itself (SQL, not the API): what "nothing lost, nothing doubled" means.
 

@@ -32,7 +32,7 @@ const advanceNameNotice = ({ data, occurredAt }: lifecycle.HandOverCommand): Che
       );
 };
 
-export const fileRepatriation = (
+export const fileVictimRepatriation = (
   state: OpenCase | NoCase,
   command: lifecycle.FileRequestCommand<VictimRepatriationFilingData>,
 ): Decision =>
@@ -45,25 +45,25 @@ export const fileRepatriation = (
     }),
   });
 
-export const verifyVictim = (state: VictimRepatriationState | NoCase, command: lifecycle.VerifyIdentityCommand): Decision =>
+export const verifyForVictimRepatriation = (state: VictimRepatriationState | NoCase, command: lifecycle.VerifyIdentityCommand): Decision =>
   lifecycle.verifyWith(state, command, { record: (s) => withinDeadline(s, command.occurredAt) });
 
-export const handOverVictim = (state: VictimRepatriationState | NoCase, command: lifecycle.HandOverCommand): Decision =>
+export const handOverForVictimRepatriation = (state: VictimRepatriationState | NoCase, command: lifecycle.HandOverCommand): Decision =>
   lifecycle.handOverWith(state, command, () => advanceNameNotice(command));
 
-export const completeRepatriation = (state: VictimRepatriationState | NoCase, command: lifecycle.CompleteCommand): Decision =>
+export const completeVictimRepatriation = (state: VictimRepatriationState | NoCase, command: lifecycle.CompleteCommand): Decision =>
   lifecycle.completeWith(state, command, 'RepatriationCompleted');
 
 export function decide(state: VictimRepatriationState | NoCase, command: VictimRepatriationCommand): Decision {
   switch (command.type) {
     case 'FileRequest':
-      return fileRepatriation(state, command);
+      return fileVictimRepatriation(state, command);
     case 'VerifyIdentity':
-      return verifyVictim(state, command);
+      return verifyForVictimRepatriation(state, command);
     case 'HandOver':
-      return handOverVictim(state, command);
+      return handOverForVictimRepatriation(state, command);
     case 'Complete':
-      return completeRepatriation(state, command);
+      return completeVictimRepatriation(state, command);
     case 'Refuse':
       return lifecycle.refuse(state, command);
     case 'Withdraw':

@@ -1,5 +1,5 @@
 import { caseFold } from '../lifecycleColumns';
-import type { CaseProjection } from '../projection';
+import type { CaseProjection } from '../caseProjection';
 import type { CaseBoardTable } from './caseBoard.table';
 
 export type BoardRow = CaseBoardTable;

@@ -1,5 +1,5 @@
 import { measureLag, type Executor, type LogPosition } from '@cco/event-store';
-import { checkpointOf, type CaseProjection } from '../projection';
+import { checkpointOf, type CaseProjection } from '../caseProjection';
 import { projections as all } from '../projections';
 
 export interface ProjectionLag {

@@ -1,6 +1,6 @@
 import { readAhead, readAll, readCheckpoint, saveCheckpoint, type LogPosition, type ReadAllResult } from '@cco/event-store';
 import { sql, type Kysely } from 'kysely';
-import { checkpointOf, liveTarget, runnerLockOf, tablesOf, type CaseProjection } from '../projection';
+import { checkpointOf, liveTarget, runnerLockOf, tablesOf, type CaseProjection } from '../caseProjection';
 import { applyEvents } from '../runner/applyEvents';
 import { applyNextBatch } from '../runner/applyNextBatch';
 import { compareTables, type TableComparison } from './compareTables';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { logStart, saveCheckpoint, type Executor } from '@cco/event-store';
 import { sql } from 'kysely';
-import { checkpointOf, tablesOf, type CaseProjection, type Target } from '../projection';
+import { checkpointOf, tablesOf, type CaseProjection, type Target } from '../caseProjection';
 import { ensureSchema } from './ensureSchema';
 import { lockForTransaction } from './lockForTransaction';
 

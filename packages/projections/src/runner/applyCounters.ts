@@ -1,6 +1,6 @@
 import type { Executor } from '@cco/event-store';
 import { sql } from 'kysely';
-import type { Counters, Target } from '../projection';
+import type { Counters, Target } from '../caseProjection';
 
 /**
  * Moves a projection's counters along with a batch of changed rows, in the batch's transaction:

@@ -1,7 +1,7 @@
 import { caseUpcasters } from '@cco/case-records';
 import { upcast, type Executor, type RecordedEvent } from '@cco/event-store';
 import { sql } from 'kysely';
-import type { CaseProjection, Target } from '../projection';
+import type { CaseProjection, Target } from '../caseProjection';
 import { applyCounters } from './applyCounters';
 import { foldRows } from './foldRows';
 

@@ -1,5 +1,5 @@
 import { compareLogPositions, readAll, readCheckpoint, saveCheckpoint, type Executor, type LogPosition } from '@cco/event-store';
-import type { CaseProjection, Target } from '../projection';
+import type { CaseProjection, Target } from '../caseProjection';
 import { applyEvents } from './applyEvents';
 
 /**

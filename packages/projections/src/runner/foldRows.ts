@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@cco/event-store';
-import type { CaseProjection } from '../projection';
+import type { CaseProjection } from '../caseProjection';
 
 /**
  * Folds a batch of events over the rows they touch, in log order, and returns the rows that

@@ -1,5 +1,5 @@
 import { tryLockForTransaction, type Executor } from '@cco/event-store';
-import { liveTarget, runnerLockOf, type CaseProjection } from '../projection';
+import { liveTarget, runnerLockOf, type CaseProjection } from '../caseProjection';
 import { applyNextBatch } from './applyNextBatch';
 
 /**

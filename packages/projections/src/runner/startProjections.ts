@@ -1,5 +1,5 @@
 import { eventsChannel, runCatchUp, type Database } from '@cco/event-store';
-import type { CaseProjection } from '../projection';
+import type { CaseProjection } from '../caseProjection';
 import { projections as all } from '../projections';
 import { projectBatch } from './projectBatch';
 

@@ -1,5 +1,5 @@
 import { caseFold } from '../lifecycleColumns';
-import type { CaseProjection } from '../projection';
+import type { CaseProjection } from '../caseProjection';
 import type { StatisticsCasesTable } from './statisticsCases.table';
 
 export type StatisticsRow = StatisticsCasesTable;

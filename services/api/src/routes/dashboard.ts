@@ -26,7 +26,7 @@ const assets = {
 } as const;
 
 // Built by scripts/build.mjs (`npm start` and the tests' global setup build it): beside
-// dist/server.mjs when the service runs bundled, in dist/ when it runs from these sources.
+// dist/main.mjs when the service runs bundled, in dist/ when it runs from these sources.
 const builtDirs = [new URL('./dashboard/', import.meta.url), new URL('../../dist/dashboard/', import.meta.url)];
 
 async function readAsset(file: string): Promise<Buffer | undefined> {

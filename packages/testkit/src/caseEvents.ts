@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { CaseKind, OffenceCategory, Party } from '@cco/domain';
 import type { NewEvent, RecordedEvent } from '@cco/event-store';
 
-// Case histories as the deciders would have recorded them, for specs (as RecordedEvent) and for
-// integration tests (as NewEvent, appended to the store). Subjects carry personal data on
-// purpose: the read models must leave it behind.
+// Case events built by hand, at the exact business times a spec asserts on (durations, windows,
+// deadlines), as the deciders would have recorded them: for specs (as RecordedEvent, through
+// `recorded`) and for integration tests (as NewEvent, appended to the store). Subjects carry
+// personal data on purpose: the read models must leave it behind. Exported as the `caseEvents`
+// namespace; many cases at once come from `caseHistories`.
 
 export const subject = {
   names: [{ script: 'Latn', value: 'LI Na' }, { script: 'Hans', value: '李娜' }],

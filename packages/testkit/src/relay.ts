@@ -1,10 +1,11 @@
+// Helpers of the relay's tests: settings with topics of a test's own, a log that keeps what it
+// is told, streams appended concurrently, and reading back what a topic holds.
 import { randomUUID } from 'node:crypto';
 import { caseEventTypes } from '@cco/domain';
 import { appendToStream, type Executor } from '@cco/event-store';
 import type { Kafka } from 'kafkajs';
-import { expect } from 'vitest';
-import { analyticsTopic, eventsTopic, type KafkaSettings, type Log } from '../../src/index';
-import { collectMessages, uniqueGroupId, type ReceivedMessage } from '../../../../test/support/kafka/kafkaTestKit';
+import { analyticsTopic, eventsTopic, type KafkaSettings, type Log } from '@cco/publishing';
+import { collectMessages, uniqueGroupId, type ReceivedMessage } from './kafka';
 import { sampleData } from './sampleEvents';
 
 /** Relay settings for tests: the contract's topics, or topics of the test's own on a shared broker. */
@@ -34,7 +35,12 @@ export function capturedLog(): { log: Log; lines: { level: string; msg: string }
 
 const types = caseEventTypes.filter((t) => t !== 'RequestFiled');
 
-/** The n-th event of a case: a filing first, then every other type in turn, with realistic data. */
+/**
+ * The n-th event of a stream: a filing first, then every other type in turn, with realistic
+ * data. Not a case history (no decider would record one): the relay tests need long streams
+ * (50 events per case) in which every type, and so every allow-listed path, occurs; whole cases
+ * come from `caseHistories`.
+ */
 export function nthEvent(n: number) {
   const type = n === 0 ? 'RequestFiled' : types[(n - 1) % types.length]!;
   return {
@@ -84,22 +90,4 @@ export function dropDuplicates(messages: ReceivedMessage[]): { firsts: ReceivedM
   const seen = new Set<string>();
   const firsts = messages.filter((m) => !seen.has(eventIdOf(m)) && seen.add(eventIdOf(m)));
   return { firsts, duplicates: messages.length - firsts.length };
-}
-
-/** Per case (key): one partition, and versions 1..n in arrival order. */
-export function expectPerCaseOrder(firsts: ReceivedMessage[], expected: Map<string, number>) {
-  const byKey = new Map<string, { versions: number[]; partitions: Set<number> }>();
-  for (const m of firsts) {
-    const { streamId, version } = JSON.parse(m.value!) as { streamId: string; version: number };
-    expect(m.key).toBe(streamId);
-    const entry = byKey.get(streamId) ?? { versions: [], partitions: new Set() };
-    entry.versions.push(version);
-    entry.partitions.add(m.partition);
-    byKey.set(streamId, entry);
-  }
-  expect([...byKey.keys()].sort()).toEqual([...expected.keys()].sort());
-  for (const [key, { versions, partitions }] of byKey) {
-    expect(versions, `versions of case ${key}`).toEqual(Array.from({ length: expected.get(key)! }, (_, i) => i + 1));
-    expect(partitions.size, `partitions of case ${key}`).toBe(1);
-  }
 }

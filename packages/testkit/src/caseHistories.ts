@@ -1,35 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseHistory } from '@cco/case-records';
-import type { NewEvent } from '@cco/event-store';
+import { appendToStream, type Executor, type NewEvent } from '@cco/event-store';
+import { createRandom } from './random';
 
-// Synthetic case histories for the benchmarks that need a big log (import, rebuild, relay,
+// The one generator of synthetic case histories, for the tests that need many cases (read
+// models, relay, analytics) and the benchmarks that need a big log (import, rebuild, relay,
 // stats): the three kinds in the office's proportions, their usual courses (completed,
 // refused, withdrawn, still open), business dates spread over 2014-01-01..2019-10-31 as in the
 // simulator, realistic payloads (names in two scripts, passport, offences, warrant...).
-// Seeded: the same seed and size give the same history (ids aside).
+// Seeded: the same seed and size give the same history (ids aside). Every history is one the
+// deciders would have recorded (the import path replays each through them; a unit test checks).
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 export interface HistoryOptions {
-  /** Total events (the last case may be cut short to hit it exactly). */
-  events: number;
+  /** Total events (the last case may be cut short to hit it exactly)... */
+  events?: number;
+  /** ...or this many whole cases. */
+  cases?: number;
   seed?: number;
   from?: string;
   to?: string;
   /** Cases per yielded batch. */
   casesPerBatch?: number;
-}
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const offences = ['online_gambling', 'telecom_fraud', 'drug_trafficking', 'human_trafficking', 'violent_crime', 'prostitution', 'money_laundering', 'other'] as const;
@@ -40,21 +34,20 @@ const surnames = ['ZHANG', 'WANG', 'LI', 'LIU', 'CHEN', 'YANG', 'HUANG', 'ZHAO',
 const given = ['Wei', 'Fang', 'Na', 'Min', 'Jing', 'Lei', 'Yong', 'Dara', 'Sophea', 'Vanna', 'Bopha', 'Rithy'];
 
 export function* caseHistories(options: HistoryOptions): Generator<CaseHistory[]> {
-  const random = mulberry32(options.seed ?? 1);
-  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
-  const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
-  const weighted = <T>(list: readonly T[], weights: number[]) => {
-    let r = random() * weights.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < list.length; i++) if ((r -= weights[i]!) < 0) return list[i]!;
-    return list[list.length - 1]!;
-  };
+  if ((options.events === undefined) === (options.cases === undefined)) throw new Error('caseHistories: give events or cases');
+  const seeded = createRandom(options.seed ?? 1);
+  const random = seeded.next;
+  const { int, pick } = seeded;
+  const weighted = <T>(list: readonly T[], weights: number[]) => seeded.weighted(list.map((value, i) => [value, weights[i]!] as const));
   const from = Date.parse(`${options.from ?? '2014-01-01'}T00:00:00Z`);
   const to = Date.parse(`${options.to ?? '2019-10-31'}T23:59:59Z`);
   const perBatch = options.casesPerBatch ?? 2000;
-  let left = options.events;
+  let left = options.events ?? Infinity;
+  let casesLeft = options.cases ?? Infinity;
   let batch: CaseHistory[] = [];
 
-  while (left > 0) {
+  while (left > 0 && casesLeft > 0) {
+    casesLeft -= 1;
     const caseId = randomUUID();
     const kind = weighted(['deportation', 'extradition', 'victim_repatriation'] as const, [80, 8, 12]);
     const requestingParty = kind === 'victim_repatriation' ? 'CN' : random() < 0.85 ? 'CN' : 'KH';
@@ -133,4 +126,26 @@ export function* caseHistories(options: HistoryOptions): Generator<CaseHistory[]
     }
   }
   if (batch.length > 0) yield batch;
+}
+
+/** `caseHistories` as one list (for tests: a few hundred cases at most). */
+export function caseHistoryList(options: Omit<HistoryOptions, 'casesPerBatch'>): CaseHistory[] {
+  return [...caseHistories({ ...options, casesPerBatch: Infinity })].flat();
+}
+
+/**
+ * Appends each history as the API does: one event per append (so one transaction each), the
+ * stream typed by the case's kind. `concurrently`: all cases at once, so transactions commit
+ * out of position order; else one case after another.
+ */
+export async function appendCaseHistories(db: Executor<any>, histories: readonly CaseHistory[], options: { concurrently?: boolean } = {}): Promise<void> {
+  const appendCase = async ({ caseId, events }: CaseHistory) => {
+    const kind = String((events[0]?.data as { kind?: unknown } | undefined)?.kind ?? 'deportation');
+    for (const [i, event] of events.entries()) {
+      const result = await appendToStream(db, caseId, kind, i === 0 ? 'no_stream' : i, [event]);
+      if (!result.ok) throw new Error(`append ${caseId}#${i + 1} lost: ${JSON.stringify(result.error)}`);
+    }
+  };
+  if (options.concurrently) await Promise.all(histories.map(appendCase));
+  else for (const history of histories) await appendCase(history);
 }

@@ -1,22 +1,34 @@
 import { randomUUID } from 'node:crypto';
-import { deportationFiling, handover, verification } from '../../support/fixtures';
-import { etagVersion, type RawClient, type RawRequest } from './http';
-import { type uniqueSubject } from './personalData';
+import { deportationFiling, handover, verification } from './fixtures';
+import { etagVersion, type RawClient, type RawRequest } from './rawClient';
 
-// Cases walked filed → identity verified → handed over → completed by the right parties, every
-// command with its own Idempotency-Key, every answer recorded: what the fault tests put under
-// load and then check against the store.
+// A deportation walked over HTTP, filed → identity verified → handed over → completed by the
+// right parties: what the fault tests put under load and then check against the store, and what
+// the append-http benchmark sends (through autocannon). `walkSteps` is the one description of
+// the walk (who sends what where); `Walk` and `drive` add an Idempotency-Key per command and
+// record every answer.
 
 export const steps = ['file', 'verify', 'handover', 'complete'] as const;
 export type Step = (typeof steps)[number];
-export const eventOf: Record<Step, string> = {
-  file: 'RequestFiled',
-  verify: 'IdentityVerified',
-  handover: 'SuspectHandedOver',
-  complete: 'DeportationCompleted',
+
+export interface WalkStep {
+  /** The event the step records. */
+  event: string;
+  /** Who sends it: CN requests, KH is requested. */
+  sender: 'CN' | 'KH';
+  /** The path to POST to (the filing has no case yet). */
+  path(caseId: string | undefined): string;
+  /** The body, with the case's subject for the filing. */
+  body(subject: object): unknown;
+}
+
+export const walkSteps: Record<Step, WalkStep> = {
+  file: { event: 'RequestFiled', sender: 'CN', path: () => '/v1/cases', body: (subject) => ({ ...deportationFiling, subject }) },
+  verify: { event: 'IdentityVerified', sender: 'KH', path: (id) => `/v1/cases/${id}/identity-verification`, body: () => verification },
+  handover: { event: 'SuspectHandedOver', sender: 'KH', path: (id) => `/v1/cases/${id}/handover`, body: () => handover },
+  complete: { event: 'DeportationCompleted', sender: 'CN', path: (id) => `/v1/cases/${id}/completion`, body: () => ({}) },
 };
-/** Who sends each step: CN requests, KH is requested. */
-const senderOf: Record<Step, 'CN' | 'KH'> = { file: 'CN', verify: 'KH', handover: 'KH', complete: 'CN' };
+export const eventOf = Object.fromEntries(steps.map((step) => [step, walkSteps[step].event])) as Record<Step, string>;
 
 export interface Principal {
   party: 'CN' | 'KH';
@@ -49,7 +61,8 @@ export class Walk {
   failed?: string;
   constructor(
     readonly no: number,
-    readonly subject: ReturnType<typeof uniqueSubject>,
+    /** The filing's subject (each walk its own, so the personal-data scans can tell them apart). */
+    readonly subject: object,
   ) {}
   get done() {
     return this.stepIndex >= steps.length || this.failed !== undefined;
@@ -61,8 +74,8 @@ export class Walk {
   command(principals: Record<'CN' | 'KH', Principal>): CommandRecord {
     if (!this.current) {
       const step = this.step;
-      const body = step === 'file' ? { ...deportationFiling, subject: this.subject } : step === 'verify' ? verification : step === 'handover' ? handover : {};
-      this.current = { step, key: randomUUID(), sender: principals[senderOf[step]], body, attempts: [] };
+      const { sender, body } = walkSteps[step];
+      this.current = { step, key: randomUUID(), sender: principals[sender], body: body(this.subject), attempts: [] };
       this.commands.push(this.current);
     }
     return this.current;
@@ -70,10 +83,9 @@ export class Walk {
 }
 
 export function requestOf(walk: Walk, command: CommandRecord): RawRequest {
-  const path = command.step === 'file' ? '/v1/cases' : `/v1/cases/${walk.caseId}/${command.step === 'verify' ? 'identity-verification' : command.step === 'handover' ? 'handover' : 'completion'}`;
   return {
     method: 'POST',
-    path,
+    path: walkSteps[command.step].path(walk.caseId),
     headers: { authorization: `Bearer ${command.sender.token}`, 'content-type': 'application/json', 'idempotency-key': command.key },
     body: JSON.stringify(command.body),
     timeoutMs: 15_000,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseEventType } from '@cco/domain';
 import type { RecordedEvent } from '@cco/event-store';
-import { dateOfBirth, deportationFiling, handover, passportNumber, subjectName, subjectNameHans, verification } from '../../../../test/support/fixtures';
+import { dateOfBirth, deportationFiling, handover, passportNumber, subjectName, subjectNameHans, verification } from './fixtures';
 
 // Events as the store holds them, with every personal field filled in, for the allow-list and
 // relay tests. Each value below must never reach the analytics topic.
@@ -77,7 +77,7 @@ export const sampleData: Record<CaseEventType, Record<string, unknown>[]> = {
 };
 
 /** An event as readAll returns it. */
-export function recorded(type: string, data: unknown, overrides: Partial<RecordedEvent> = {}): RecordedEvent {
+export function recordedEvent(type: string, data: unknown, overrides: Partial<RecordedEvent> = {}): RecordedEvent {
   return {
     id: randomUUID(),
     streamId: randomUUID(),

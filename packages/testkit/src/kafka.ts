@@ -1,6 +1,6 @@
 /**
  * kafkajs settings and helpers that keep Kafka tests quiet and fast, on the mock
- * cluster (see mockCluster.ts) as on a real broker.
+ * cluster (test/support/kafka/mockCluster.ts) as on a real broker.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -143,4 +143,3 @@ export async function collectMessages(kafka: Kafka, opts: CollectOptions): Promi
   return received;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -10,12 +10,24 @@ const otherWorkspaceByPath = {
   message: 'Import another workspace by its package name (@cco/...), not by a relative path into its folders.',
 };
 const packagesNeverImportServices = {
-  group: ['@cco/api', '@cco/audit', '@cco/relay', '@cco/projections-service', '@cco/simulator', '@cco/analytics-consumer', '@cco/witness', '**/services/**'],
+  group: [
+    '@cco/api',
+    '@cco/audit',
+    '@cco/relay',
+    '@cco/projections-service',
+    '@cco/simulator',
+    '@cco/analytics-consumer',
+    '@cco/witness',
+    '**/services/**',
+  ],
   message: 'Packages never import services.',
 };
 // The simulator is a development tool that draws its seeded random from the kit; nothing that
 // ships in the service bundle may import test data.
-const testkitOutOfProduction = { group: ['@cco/testkit', '@cco/testkit/**'], message: 'Production code never imports the test kit (it would land in the service bundle).' };
+const testkitOutOfProduction = {
+  group: ['@cco/testkit', '@cco/testkit/**'],
+  message: 'Production code never imports the test kit (it would land in the service bundle).',
+};
 const productionSources = { ignores: ['packages/domain/**', 'packages/testkit/**', 'services/simulator/**'] };
 
 export default tseslint.config(
@@ -26,7 +38,10 @@ export default tseslint.config(
     settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true })] },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'no-control-regex': 'off',
@@ -37,7 +52,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(?!\\.{1,2}/|vitest$)', message: 'The domain imports nothing outside itself (no infrastructure, no other workspace).' }] },
+        {
+          patterns: [
+            {
+              regex: '^(?!\\.{1,2}/|vitest$)',
+              message: 'The domain imports nothing outside itself (no infrastructure, no other workspace).',
+            },
+          ],
+        },
       ],
     },
   },
@@ -60,7 +82,9 @@ export default tseslint.config(
   {
     files: ['packages/*/src/**/*.ts'],
     ...productionSources,
-    rules: { 'no-restricted-imports': ['error', { patterns: [packagesNeverImportServices, otherWorkspaceByPath, testkitOutOfProduction] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [packagesNeverImportServices, otherWorkspaceByPath, testkitOutOfProduction] }],
+    },
   },
   {
     files: ['services/*/src/**/*.ts'],

@@ -37,8 +37,23 @@ import { sampleWaits } from './support/waits';
 // first with the same filings, connections and duration; the filing window is compared with it.
 
 const bench: Benchmark = {
-  summary: 'filing and action commands over HTTP (auth, validation, idempotency, sealing, access log, chainer, projections, relay) with autocannon: service CPU per filing, vs pgbench one-row INSERT',
-  defaults: { connections: 32, seconds: 30, warmup: 5, workloads: 'filing,mixed', kafka: true, baselineSeconds: 10, floorRoute: true, countStatements: true, countSeconds: 10, floor: 10, logLevel: 'info', profile: false, keepLogs: false },
+  summary:
+    'filing and action commands over HTTP (auth, validation, idempotency, sealing, access log, chainer, projections, relay) with autocannon: service CPU per filing, vs pgbench one-row INSERT',
+  defaults: {
+    connections: 32,
+    seconds: 30,
+    warmup: 5,
+    workloads: 'filing,mixed',
+    kafka: true,
+    baselineSeconds: 10,
+    floorRoute: true,
+    countStatements: true,
+    countSeconds: 10,
+    floor: 10,
+    logLevel: 'info',
+    profile: false,
+    keepLogs: false,
+  },
   async run(flags) {
     const connections = Number(flags.connections);
     const duration = Number(flags.seconds);
@@ -58,7 +73,9 @@ const bench: Benchmark = {
       figure('baseline latency p99', base.p99Ms, 'ms', 2);
       figure('baseline command', base.command);
 
-      const floorRoute = flags.floorRoute ? await measureFloorRoute(database.url, work, connections, duration, Number(flags.warmup)) : undefined;
+      const floorRoute = flags.floorRoute
+        ? await measureFloorRoute(database.url, work, connections, duration, Number(flags.warmup))
+        : undefined;
 
       const env: Record<string, string> = {
         DATABASE_URL: database.url,
@@ -80,10 +97,17 @@ const bench: Benchmark = {
       service = await startService(env, { logFile: join(work, 'service.log'), nodeArgs });
       const tokens = officerTokens(service);
       title('what is on in the service');
-      line(`  CCO_ROLE=all (API and workers in one process), NODE_ENV=production, bundled; per-party EdDSA JWT (JWKS) on every request, zod validation,`);
-      line(`  Idempotency-Key on every request, personal data sealed (PERSONAL_DATA_KEY), access log and request log at LOG_LEVEL=${flags.logLevel} to a file,`);
-      line(`  rate limiter (allowance raised), hash chainer, projections case_board and statistics, relay ${kafka ? 'publishing to librdkafka\'s mock cluster (3 brokers, 6 partitions)' : 'OFF (--kafka false)'}`);
-      if (flags.countStatements) line('  statement counter preloaded (support/countPreload.mjs): idle, one flag test per query, except in its own last window');
+      line(
+        `  CCO_ROLE=all (API and workers in one process), NODE_ENV=production, bundled; per-party EdDSA JWT (JWKS) on every request, zod validation,`,
+      );
+      line(
+        `  Idempotency-Key on every request, personal data sealed (PERSONAL_DATA_KEY), access log and request log at LOG_LEVEL=${flags.logLevel} to a file,`,
+      );
+      line(
+        `  rate limiter (allowance raised), hash chainer, projections case_board and statistics, relay ${kafka ? "publishing to librdkafka's mock cluster (3 brokers, 6 partitions)" : 'OFF (--kafka false)'}`,
+      );
+      if (flags.countStatements)
+        line('  statement counter preloaded (support/countPreload.mjs): idle, one flag test per query, except in its own last window');
 
       if (Number(flags.warmup) > 0) {
         await runLoad(service.url, tokens, workloads[0]!, connections, Number(flags.warmup));
@@ -96,7 +120,13 @@ const bench: Benchmark = {
       for (const workload of workloads) {
         const logBefore = service.logBytes();
         const benchTransactions0 = backlogTransactions;
-        const cpu0 = { service: service.cpuSeconds(), postgres: cpuSecondsOf('postgres'), bench: process.cpuUsage(), machine: machineBusySeconds(), kafka: cpuSecondsOfPid(kafka?.cluster.pid) };
+        const cpu0 = {
+          service: service.cpuSeconds(),
+          postgres: cpuSecondsOf('postgres'),
+          bench: process.cpuUsage(),
+          machine: machineBusySeconds(),
+          kafka: cpuSecondsOfPid(kafka?.cluster.pid),
+        };
         if (flags.profile) service.signal('SIGWINCH');
         const waits = sampleWaits(adminUrl, database.name, 10); // from the admin database: its queries are not the bench database's transactions
         const { result, filed } = await runLoad(service.url, tokens, workload, connections, duration);
@@ -113,7 +143,9 @@ const bench: Benchmark = {
         const cpuWithCatchUp = service.cpuSeconds() - cpu0.service;
         const rps = result.requests.total / result.duration;
 
-        title(`append-http, ${workload} workload: ${connections} connections, ${duration} s${flags.warmup ? ` (after a ${flags.warmup} s warm-up)` : ''}`);
+        title(
+          `append-http, ${workload} workload: ${connections} connections, ${duration} s${flags.warmup ? ` (after a ${flags.warmup} s warm-up)` : ''}`,
+        );
         figure('requests', result.requests.total);
         figure('requests/s', rps, 'req/s');
         figure('filings answered 201', filed);
@@ -125,15 +157,22 @@ const bench: Benchmark = {
         figure('errors / timeouts', `${result.errors} / ${result.timeouts}`);
         figure('status codes', statusCodes(result));
         figure('service CPU', (cpu.service / result.duration) * 100, '% of a core');
-        figure('postgres CPU (all backends, other tenants\' too)', (cpu.postgres / result.duration) * 100, '% of a core');
+        figure("postgres CPU (all backends, other tenants' too)", (cpu.postgres / result.duration) * 100, '% of a core');
         figure('benchmark process CPU (autocannon)', (cpu.bench / result.duration) * 100, '% of a core');
         figure('machine CPU busy, all processes (2 vCPUs = 200 %)', (cpu.machine / result.duration) * 100, '% of a core');
         figure('Kafka mock cluster CPU', (cpu.kafka / result.duration) * 100, '% of a core');
-        figure('  other processes (other tenants, not PostgreSQL)', ((cpu.machine - cpu.service - cpu.postgres - cpu.bench - cpu.kafka) / result.duration) * 100, '% of a core');
+        figure(
+          '  other processes (other tenants, not PostgreSQL)',
+          ((cpu.machine - cpu.service - cpu.postgres - cpu.bench - cpu.kafka) / result.duration) * 100,
+          '% of a core',
+        );
         figure('service CPU per request (window)', (cpu.service / result.requests.total) * 1000, 'ms', 3);
         figure('service CPU per filing (window)', (cpu.service / filed) * 1000, 'ms', 3);
         figure('background work behind at end of window', describeBacklog(behind), 'events');
-        figure('caught up after the window in', caughtUp.last.max === 0 ? `${caughtUp.seconds.toFixed(1)} s` : `NOT within 120 s (${describeBacklog(caughtUp.last)})`);
+        figure(
+          'caught up after the window in',
+          caughtUp.last.max === 0 ? `${caughtUp.seconds.toFixed(1)} s` : `NOT within 120 s (${describeBacklog(caughtUp.last)})`,
+        );
         figure('service CPU per filing (window + catch-up)', (cpuWithCatchUp / filed) * 1000, 'ms', 3);
         figure('service log written', (service.logBytes() - logBefore) / result.requests.total, 'bytes/request', 0);
         ratio('ratio req/s ÷ baseline TPS', rps, base.tps);
@@ -142,7 +181,12 @@ const bench: Benchmark = {
           ratio('ratio CPU per filing (window) ÷ floor route CPU per request', cpu.service / filed, floorRoute.cpuPerRequest);
           goal('≥ 40 % of the floor route', rps >= 0.4 * floorRoute.rps, `${((rps / floorRoute.rps) * 100).toFixed(1)} %`);
         }
-        if (workload === 'filing') goal('service CPU per filing ≤ 0.5 ms (window + catch-up)', cpuWithCatchUp / filed <= 0.0005, `${((cpuWithCatchUp / filed) * 1000).toFixed(3)} ms`);
+        if (workload === 'filing')
+          goal(
+            'service CPU per filing ≤ 0.5 ms (window + catch-up)',
+            cpuWithCatchUp / filed <= 0.0005,
+            `${((cpuWithCatchUp / filed) * 1000).toFixed(3)} ms`,
+          );
         else goal('≥ 50 % of the baseline TPS', rps >= 0.5 * base.tps, `${((rps / base.tps) * 100).toFixed(1)} %`);
         goal('p99 < 25 ms', result.latency.p99 < 25, `${result.latency.p99} ms`);
         await waits.stop(`${workload} window`);
@@ -158,10 +202,15 @@ const bench: Benchmark = {
         const caughtUp = await waitCaughtUp(database.db, 120_000);
         service.signal('SIGURG');
         const events = (await eventCount(database.db)) - events0;
-        title(`statements the service sent (filing workload with the counter on, ${flags.countSeconds} s, and the background work's catch-up)`);
+        title(
+          `statements the service sent (filing workload with the counter on, ${flags.countSeconds} s, and the background work's catch-up)`,
+        );
         figure('requests/s (counter on: not a throughput figure)', result.requests.total / result.duration, 'req/s');
         figure('filings answered 201 / events appended', `${filed} / ${events}`);
-        figure('caught up after the window in', caughtUp.last.max === 0 ? `${caughtUp.seconds.toFixed(1)} s` : `NOT within 120 s (${describeBacklog(caughtUp.last)})`);
+        figure(
+          'caught up after the window in',
+          caughtUp.last.max === 0 ? `${caughtUp.seconds.toFixed(1)} s` : `NOT within 120 s (${describeBacklog(caughtUp.last)})`,
+        );
         await printStatements(join(work, 'statements.json'), events);
         const after = await settledSnapshot(adminUrl, database.name);
         printCounters('counted filing window', counters, after, backlogTransactions - benchTransactions0);
@@ -193,7 +242,8 @@ const bench: Benchmark = {
       figure('verifyChain', chain.ok ? `ok, ${chain.checked} links` : `BROKEN at ${chain.firstBrokenPosition}`);
       await service.stop();
       if (flags.profile) printCpuProfile(join(work, 'profile'));
-      if (flags.profile && process.env.CCO_BENCH_CALLERS) for (const fn of process.env.CCO_BENCH_CALLERS.split(',')) printCallers(join(work, 'profile'), fn);
+      if (flags.profile && process.env.CCO_BENCH_CALLERS)
+        for (const fn of process.env.CCO_BENCH_CALLERS.split(',')) printCallers(join(work, 'profile'), fn);
     } finally {
       await service?.stop();
       await kafka?.cluster.stop();
@@ -213,7 +263,11 @@ async function printStatements(file: string, events: number) {
     line('  (the counter wrote no file)');
     return;
   }
-  const counts = JSON.parse(readFileSync(file, 'utf8')) as { sampleEvery: number; statements: Record<string, number>; sampled: Record<string, number> };
+  const counts = JSON.parse(readFileSync(file, 'utf8')) as {
+    sampleEvery: number;
+    statements: Record<string, number>;
+    sampled: Record<string, number>;
+  };
   const total = Object.values(counts.statements).reduce((a, b) => a + b, 0);
   const sampledTotal = Object.values(counts.sampled).reduce((a, b) => a + b, 0);
   const byComponent = new Map<string, number>();
@@ -224,14 +278,17 @@ async function printStatements(file: string, events: number) {
   figure('statements sent (exact)', `${total} (${(total / events).toFixed(3)} per event)`);
   line(`  by the part that sent them (1 statement in ${counts.sampleEvery} sampled: ${sampledTotal} samples; share × exact total):`);
   const share = (component: string) => ((byComponent.get(component) ?? 0) / sampledTotal) * total;
-  for (const [component] of [...byComponent].sort((a, b) => b[1] - a[1])) figure(`  ${component}`, `${(share(component) / events).toFixed(3)} per event`);
+  for (const [component] of [...byComponent].sort((a, b) => b[1] - a[1]))
+    figure(`  ${component}`, `${(share(component) / events).toFixed(3)} per event`);
   const background = share('chainer') + share('projections') + share('relay') + share('worker loop (step not on the stack)');
   const commands = share('command') + share('command (NOTIFY after commit)');
   figure('chainer + projections + relay (+ worker loop)', `${(background / events).toFixed(3)} statements per event`);
   figure('commands (services/api, with their NOTIFY)', `${(commands / events).toFixed(3)} statements per event`);
   goal('background work < 0.3 statements per event', background / events < 0.3, `${(background / events).toFixed(3)}`);
   line('  by statement (exact counts per event; the parts that sent them, from the samples):');
-  for (const [label, n] of Object.entries(counts.statements).sort((a, b) => b[1] - a[1]).slice(0, 16)) {
+  for (const [label, n] of Object.entries(counts.statements)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 16)) {
     const who = Object.entries(counts.sampled)
       .filter(([key]) => key.endsWith(`\t${label}`))
       .map(([key, m]) => `${key.split('\t')[0]} ${m}`)
@@ -251,14 +308,20 @@ async function measureFloorRoute(url: string, work: string, connections: number,
     const { result, filed } = await runLoad(floor.url, tokens, 'filing', connections, seconds);
     const cpu = floor.cpuSeconds() - cpu0;
     const rps = result.requests.total / result.duration;
-    title(`floor route: Fastify 5 + zod + one prepared INSERT of the same filing (own process), ${connections} connections, ${seconds} s${warmup ? ` (after a ${warmup} s warm-up)` : ''}`);
+    title(
+      `floor route: Fastify 5 + zod + one prepared INSERT of the same filing (own process), ${connections} connections, ${seconds} s${warmup ? ` (after a ${warmup} s warm-up)` : ''}`,
+    );
     figure('requests/s', rps, 'req/s');
     figure('rows inserted (201)', filed);
     figure('latency p50', result.latency.p50, 'ms', 2);
     figure('latency p99', result.latency.p99, 'ms', 2);
     figure('non-2xx / errors', `${result.non2xx} / ${result.errors}`);
     figure('floor process CPU', (cpu / result.duration) * 100, '% of a core');
-    figure('postgres CPU (all backends, other tenants\' too)', ((cpuSecondsOf('postgres') - postgres0) / result.duration) * 100, '% of a core');
+    figure(
+      "postgres CPU (all backends, other tenants' too)",
+      ((cpuSecondsOf('postgres') - postgres0) / result.duration) * 100,
+      '% of a core',
+    );
     figure('floor CPU per request', (cpu / result.requests.total) * 1000, 'ms', 3);
     return { rps, cpuPerRequest: cpu / result.requests.total };
   } finally {
@@ -272,7 +335,12 @@ async function measureFloorRoute(url: string, work: string, connections: number,
  * and then touches no database: GET of an unknown path, 404.
  */
 async function httpFloor(service: Service, tokens: Tokens, connections: number, seconds: number, baselineTps: number) {
-  const floor = await autocannon({ url: `${service.url}/v1/no-such-route`, connections, duration: seconds, requests: [{ method: 'GET', headers: { authorization: tokens.CN } }] });
+  const floor = await autocannon({
+    url: `${service.url}/v1/no-such-route`,
+    connections,
+    duration: seconds,
+    requests: [{ method: 'GET', headers: { authorization: tokens.CN } }],
+  });
   title(`reference: the service's HTTP floor (GET unknown path → 404 problem+json, no database), ${connections} connections, ${seconds} s`);
   figure('requests/s', floor.requests.total / floor.duration, 'req/s');
   figure('latency p50 / p99', `${floor.latency.p50} / ${floor.latency.p99}`, 'ms');

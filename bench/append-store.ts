@@ -14,7 +14,13 @@ import { figure, line, now, percentile, ratio, seconds, title } from './support/
 const payload = (i: number): NewEvent => ({
   type: 'IdentityVerified',
   occurredAt: new Date('2019-10-01T08:30:00.000Z'),
-  data: { nationalityConfirmed: true, identityConfirmed: true, confirmedNationality: 'CN', documentsSufficient: true, notes: `benchmark event ${i}` },
+  data: {
+    nationalityConfirmed: true,
+    identityConfirmed: true,
+    confirmedNationality: 'CN',
+    documentsSufficient: true,
+    notes: `benchmark event ${i}`,
+  },
   metadata: { actor: 'kh-officer-7', party: 'KH', roles: ['officer'], correlationId: randomUUID(), causationId: null },
 });
 
@@ -28,7 +34,16 @@ const bench: Benchmark = {
     const database = await createBenchDatabase('append_store', { poolSize: Math.max(...writerCounts) + 2 });
     try {
       await sql.raw(oneRowInsert.setup).execute(database.db);
-      const rows: { writers: number; size: number; appends: number; events: number; p50: number; p99: number; baseline: number; baselineP99: number }[] = [];
+      const rows: {
+        writers: number;
+        size: number;
+        appends: number;
+        events: number;
+        p50: number;
+        p99: number;
+        baseline: number;
+        baselineP99: number;
+      }[] = [];
       for (const size of sizes) {
         for (const writers of writerCounts) {
           title(`append-store: ${writers} writer(s), ${size}-event appends, ${duration} s (after ${flags.warmup} s warm-up)`);
@@ -45,7 +60,16 @@ const bench: Benchmark = {
           figure('baseline latency p99', base.p99Ms, 'ms', 2);
           figure('baseline command', base.command);
           ratio('ratio appends/s ÷ baseline TPS', measured.appends, base.tps);
-          rows.push({ writers, size, appends: measured.appends, events: measured.appends * size, p50: measured.p50, p99: measured.p99, baseline: base.tps, baselineP99: base.p99Ms });
+          rows.push({
+            writers,
+            size,
+            appends: measured.appends,
+            events: measured.appends * size,
+            p50: measured.p50,
+            p99: measured.p99,
+            baseline: base.tps,
+            baselineP99: base.p99Ms,
+          });
         }
       }
       title('append-store summary');

@@ -36,7 +36,9 @@ const bench: Benchmark = {
       title(`baseline: COPY of ${total.toLocaleString('en')} stored-form event rows into a bare table`);
       const file = join(work, 'events.copy');
       await writeCopyFile(file, total, Number(flags.seed));
-      await sql`create table bench_copy_events (event_id uuid, stream_id text, stream_version bigint, type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz)`.execute(database.db);
+      await sql`create table bench_copy_events (event_id uuid, stream_id text, stream_version bigint, type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz)`.execute(
+        database.db,
+      );
       const copyStarted = now();
       await run('psql', [database.url, '-qc', `\\copy bench_copy_events from '${file}'`]);
       const copySeconds = seconds(copyStarted);
@@ -46,7 +48,14 @@ const bench: Benchmark = {
       figure('COPY duration', copySeconds, 's', 2);
 
       title(`import: ${total.toLocaleString('en')} events, ${flags.casesPerBatch} cases per transaction`);
-      const loaded = await profiled('import', () => loadHistory(database.db, { events: total, seed: Number(flags.seed), casesPerBatch: Number(flags.casesPerBatch), onProgress: progress('imported') }));
+      const loaded = await profiled('import', () =>
+        loadHistory(database.db, {
+          events: total,
+          seed: Number(flags.seed),
+          casesPerBatch: Number(flags.casesPerBatch),
+          onProgress: progress('imported'),
+        }),
+      );
       endProgress();
       const chainStarted = now();
       const linked = await chainAll(database.db);
@@ -63,13 +72,19 @@ const bench: Benchmark = {
       figure('import + chain', loaded.events / both, 'events/s');
       figure('import + chain duration', both, 's', 2);
       ratio('ratio (import + chain) ÷ COPY', loaded.events / both, total / copySeconds);
-      goal('≥ 50,000 events/s (import + chain)', loaded.events / both >= 50_000, `${Math.round(loaded.events / both).toLocaleString('en')} events/s`);
+      goal(
+        '≥ 50,000 events/s (import + chain)',
+        loaded.events / both >= 50_000,
+        `${Math.round(loaded.events / both).toLocaleString('en')} events/s`,
+      );
 
       title('the invariants, checked after the import');
       const { rows } = await sql<{ events: string; streams: string; keys: string; bad_versions: string; chained: string }>`
         select (select count(*) from events) as events, (select count(*) from streams) as streams,
                (select count(*) from subject_keys) as keys, (select count(*) from event_chain) as chained,
-               (select count(*) from streams s where s.version <> (select count(*) from events e where e.stream_id = s.stream_id)) as bad_versions`.execute(database.db);
+               (select count(*) from streams s where s.version <> (select count(*) from events e where e.stream_id = s.stream_id)) as bad_versions`.execute(
+        database.db,
+      );
       const c = rows[0]!;
       figure('events / streams / subject keys', `${c.events} / ${c.streams} / ${c.keys}`);
       figure('streams whose version ≠ their event count', Number(c.bad_versions));
@@ -78,7 +93,10 @@ const bench: Benchmark = {
         const verifyStarted = now();
         const verified = await verifyChain(database.db);
         const verifySeconds = seconds(verifyStarted);
-        figure('verifyChain', verified.ok ? `ok, ${verified.checked} links in ${verifySeconds.toFixed(1)} s` : `BROKEN at ${verified.firstBrokenPosition}`);
+        figure(
+          'verifyChain',
+          verified.ok ? `ok, ${verified.checked} links in ${verifySeconds.toFixed(1)} s` : `BROKEN at ${verified.firstBrokenPosition}`,
+        );
       }
     } finally {
       rmSync(work, { recursive: true, force: true });

@@ -29,7 +29,7 @@ const bench: Benchmark = {
       title('baseline: readAll over the whole log in commit-safe order, batches of 2000, nothing applied');
       const readStarted = now();
       let read = 0;
-      for (let at: LogPosition | undefined, batch; ; ) {
+      for (let at: LogPosition | undefined, batch; ;) {
         batch = await readAll(database.db, at, 2000);
         if (batch.events.length === 0) break;
         read += batch.events.length;
@@ -44,11 +44,18 @@ const bench: Benchmark = {
         title(`rebuild ${name}`);
         const liveStarted = now();
         let live = 0;
-        for (let n = await projectBatch(database.db, projection, Number(flags.liveBatch)); n > 0; n = await projectBatch(database.db, projection, Number(flags.liveBatch))) live += n;
+        for (
+          let n = await projectBatch(database.db, projection, Number(flags.liveBatch));
+          n > 0;
+          n = await projectBatch(database.db, projection, Number(flags.liveBatch))
+        )
+          live += n;
         const liveSeconds = seconds(liveStarted);
         figure(`live runner catching up from zero (batches of ${flags.liveBatch})`, live / liveSeconds, 'events/s');
         const started = now();
-        const report = await profiled(`rebuild ${name}`, () => rebuildProjection(database.db, projection, { onProgress: progress('replayed') }));
+        const report = await profiled(`rebuild ${name}`, () =>
+          rebuildProjection(database.db, projection, { onProgress: progress('replayed') }),
+        );
         const rebuildSeconds = seconds(started);
         endProgress();
         const rate = report.eventsReplayed / rebuildSeconds;

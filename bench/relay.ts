@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { caseUpcasters } from '@cco/case-records';
 import { announceAppends, appendToStream, readAll, upcast, type LogPosition } from '@cco/event-store';
-import { createKafka, relayBatch, relayReadAhead, startRelay, toAnalyticsMessage, toEventMessage, type KafkaSettings } from '@cco/publishing';
+import {
+  createKafka,
+  relayBatch,
+  relayReadAhead,
+  startRelay,
+  toAnalyticsMessage,
+  toEventMessage,
+  type KafkaSettings,
+} from '@cco/publishing';
 import { sql } from 'kysely';
 import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import type { Benchmark } from './support/benchmark';
@@ -28,7 +36,12 @@ const bench: Benchmark = {
     const batchSize = Number(flags.batchSize);
     const cluster = await startMockCluster({ brokers: 3, topics: [] });
     const database = await createBenchDatabase('relay', { poolSize: 6 });
-    const log = { debug() {}, info() {}, warn: (o: object, m?: string) => console.error('kafka warn', m, JSON.stringify(o).slice(0, 300)), error: (o: object, m?: string) => console.error('kafka error', m, JSON.stringify(o).slice(0, 300)) };
+    const log = {
+      debug() {},
+      info() {},
+      warn: (o: object, m?: string) => console.error('kafka warn', m, JSON.stringify(o).slice(0, 300)),
+      error: (o: object, m?: string) => console.error('kafka error', m, JSON.stringify(o).slice(0, 300)),
+    };
     const settings = (prefix: string): KafkaSettings => ({
       brokers: cluster.bootstrap,
       clientId: `cco-bench-${prefix}`,
@@ -44,7 +57,11 @@ const bench: Benchmark = {
     const producers: Producer[] = [];
     const producerFor = async (s: KafkaSettings) => {
       // The relay's own producer settings (startRelay).
-      const producer = createKafka(s, log).producer({ maxInFlightRequests: 1, idempotent: false, createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = createKafka(s, log).producer({
+        maxInFlightRequests: 1,
+        idempotent: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
       producers.push(producer);
       return producer;
@@ -66,10 +83,15 @@ const bench: Benchmark = {
         const analytics = events.map(toAnalyticsMessage).filter((m): m is Message => m !== null);
         const messages = events.map(toEventMessage);
         for (const m of [...messages, ...analytics]) bytes += String(m.value).length;
-        batches.push([{ topic: raw.topics.events, messages }, ...(analytics.length ? [{ topic: raw.topics.analytics, messages: analytics }] : [])]);
+        batches.push([
+          { topic: raw.topics.events, messages },
+          ...(analytics.length ? [{ topic: raw.topics.analytics, messages: analytics }] : []),
+        ]);
       }
       const messageCount = batches.flat().reduce((n, t) => n + t.messages.length, 0);
-      title(`baseline: raw kafkajs producer, the same ${messageCount.toLocaleString('en')} messages (${(bytes / 2 ** 20).toFixed(1)} MiB before gzip), ${batches.length} batches`);
+      title(
+        `baseline: raw kafkajs producer, the same ${messageCount.toLocaleString('en')} messages (${(bytes / 2 ** 20).toFixed(1)} MiB before gzip), ${batches.length} batches`,
+      );
       const rawProducer = await producerFor(raw);
       const rawStarted = now();
       await profiled('raw producer', async () => {
@@ -87,7 +109,7 @@ const bench: Benchmark = {
       // As startRelay runs it: the next batch read ahead while Kafka acknowledges one.
       const readAhead = relayReadAhead();
       await profiled('relay', async () => {
-        for (let n = -1; n !== 0; ) {
+        for (let n = -1; n !== 0;) {
           n = (await relayBatch(database.db, relayProducer, relaySettings, readAhead)).events;
           relayed += n;
         }
@@ -97,7 +119,11 @@ const bench: Benchmark = {
       figure('relay', relayed / relaySeconds, 'events/s');
       figure('relay', messageCount / relaySeconds, 'messages/s');
       ratio('ratio relay ÷ raw producer', relayed / relaySeconds, total / rawSeconds);
-      goal('relay ≥ 90 % of the raw producer', relayed / relaySeconds >= 0.9 * (total / rawSeconds), `${(((relayed / relaySeconds) / (total / rawSeconds)) * 100).toFixed(1)} %`);
+      goal(
+        'relay ≥ 90 % of the raw producer',
+        relayed / relaySeconds >= 0.9 * (total / rawSeconds),
+        `${((relayed / relaySeconds / (total / rawSeconds)) * 100).toFixed(1)} %`,
+      );
 
       await latency(database, settings('latency'), Number(flags.rate), Number(flags.seconds), log);
     } finally {
@@ -109,7 +135,13 @@ const bench: Benchmark = {
 };
 export default bench;
 
-async function latency(database: BenchDatabase<any>, s: KafkaSettings, rate: number, duration: number, log: Parameters<typeof startRelay>[0]['log']) {
+async function latency(
+  database: BenchDatabase<any>,
+  s: KafkaSettings,
+  rate: number,
+  duration: number,
+  log: Parameters<typeof startRelay>[0]['log'],
+) {
   title(`append→Kafka latency: startRelay (NOTIFY-woken), ${rate} appends/s for ${duration} s, a consumer on ${s.topics.events}`);
   // The relay starts from its checkpoint: move it to the head of the log first.
   await database.db.deleteFrom('checkpoints').where('name', '=', 'kafka-relay').execute();
@@ -120,7 +152,12 @@ async function latency(database: BenchDatabase<any>, s: KafkaSettings, rate: num
   const received: number[] = [];
   let late = 0;
   const kafka = createKafka(s, log);
-  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 20, sessionTimeout: 10_000, heartbeatInterval: 500 });
+  const consumer = kafka.consumer({
+    groupId: `bench-${randomUUID()}`,
+    maxWaitTimeInMs: 20,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 500,
+  });
   await consumer.connect();
   await consumer.subscribe({ topic: s.topics.events, fromBeginning: true });
   let joined!: () => void;

@@ -27,7 +27,8 @@ type Role = 'all' | 'api' | 'worker';
 const shapes: Record<string, Role[]> = { all: ['all'], 'api+worker': ['worker', 'api'], '2api+worker': ['worker', 'api', 'api'] };
 
 const bench: Benchmark = {
-  summary: 'deployment shapes: CCO_ROLE=all vs api + worker vs 2 × api + worker, the same filing load: req/s, p99, CPU per filing, workers\' lag',
+  summary:
+    "deployment shapes: CCO_ROLE=all vs api + worker vs 2 × api + worker, the same filing load: req/s, p99, CPU per filing, workers' lag",
   defaults: { connections: 32, seconds: 15, warmup: 3, shapes: Object.keys(shapes).join(','), kafka: true, logLevel: 'info' },
   async run(flags) {
     const connections = Number(flags.connections);
@@ -37,13 +38,22 @@ const bench: Benchmark = {
     const summary: string[] = [];
     for (const [i, shape] of chosen.entries()) summary.push(await runShape(shape, shapes[shape]!, i, connections, duration, flags));
     title('shapes side by side (same run, one after the other)');
-    line(`  ${'shape'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU/filing ms'.padStart(14)} ${'+catch-up ms'.padStart(13)} ${'behind at end'.padStart(14)}`);
+    line(
+      `  ${'shape'.padEnd(12)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'CPU/filing ms'.padStart(14)} ${'+catch-up ms'.padStart(13)} ${'behind at end'.padStart(14)}`,
+    );
     for (const row of summary) line(row);
   },
 };
 export default bench;
 
-async function runShape(shape: string, roles: Role[], index: number, connections: number, duration: number, flags: Record<string, number | string | boolean>): Promise<string> {
+async function runShape(
+  shape: string,
+  roles: Role[],
+  index: number,
+  connections: number,
+  duration: number,
+  flags: Record<string, number | string | boolean>,
+): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), 'cco-bench-shapes-'));
   const database = await createBenchDatabase('shapes', { poolSize: 2, suffix: String(index) });
   const kafka = flags.kafka ? await startBenchKafka() : undefined;
@@ -59,7 +69,8 @@ async function runShape(shape: string, roles: Role[], index: number, connections
       ...kafka?.env,
     };
     // One at a time: each migrates the (same) database on start.
-    for (const [n, role] of roles.entries()) processes.push({ role, service: await startService({ ...env, CCO_ROLE: role }, { logFile: join(work, `${role}-${n}.log`) }) });
+    for (const [n, role] of roles.entries())
+      processes.push({ role, service: await startService({ ...env, CCO_ROLE: role }, { logFile: join(work, `${role}-${n}.log`) }) });
     const apis = processes.filter((p) => p.role !== 'worker').map((p) => p.service);
     const urls = apis.map((s) => s.url);
     const tokens = officerTokens(apis[0]!);
@@ -86,22 +97,32 @@ async function runShape(shape: string, roles: Role[], index: number, connections
     const cpuAll = cpu().map((c, i) => c - cpu0[i]!);
     const rps = result.requests.total / result.duration;
 
-    title(`shape ${shape}: ${roles.map((r) => `CCO_ROLE=${r}`).join(' + ')}; filing load, ${connections} connections spread over ${apis.length} API process(es), ${duration} s`);
+    title(
+      `shape ${shape}: ${roles.map((r) => `CCO_ROLE=${r}`).join(' + ')}; filing load, ${connections} connections spread over ${apis.length} API process(es), ${duration} s`,
+    );
     figure('requests/s', rps, 'req/s');
     figure('filings answered 201', filed);
     figure('latency p50', result.latency.p50, 'ms', 2);
     figure('latency p99', result.latency.p99, 'ms', 2);
     figure('non-2xx / errors / timeouts', `${result.non2xx} / ${result.errors} / ${result.timeouts}`);
     figure('status codes', statusCodes(result));
-    for (const [i, p] of processes.entries()) figure(`CPU of process ${i + 1} (CCO_ROLE=${p.role})`, (cpuWindow[i]! / result.duration) * 100, '% of a core');
-    figure('postgres CPU (all backends, other tenants\' too)', (postgres / result.duration) * 100, '% of a core');
+    for (const [i, p] of processes.entries())
+      figure(`CPU of process ${i + 1} (CCO_ROLE=${p.role})`, (cpuWindow[i]! / result.duration) * 100, '% of a core');
+    figure("postgres CPU (all backends, other tenants' too)", (postgres / result.duration) * 100, '% of a core');
     figure('benchmark process CPU (autocannon)', (benchCpu / result.duration) * 100, '% of a core');
     figure('machine CPU busy, all processes (2 vCPUs = 200 %)', (machine / result.duration) * 100, '% of a core');
     figure('Kafka mock cluster CPU', (kafkaCpu / result.duration) * 100, '% of a core');
-    figure('  other processes (other tenants, not PostgreSQL)', ((machine - sum(cpuWindow) - postgres - benchCpu - kafkaCpu) / result.duration) * 100, '% of a core');
+    figure(
+      '  other processes (other tenants, not PostgreSQL)',
+      ((machine - sum(cpuWindow) - postgres - benchCpu - kafkaCpu) / result.duration) * 100,
+      '% of a core',
+    );
     figure('service CPU per filing (window, all processes)', (sum(cpuWindow) / filed) * 1000, 'ms', 3);
     figure('background work behind at end of window', describeBacklog(behind), 'events');
-    figure('caught up after the window in', caughtUp.last.max === 0 ? `${caughtUp.seconds.toFixed(1)} s` : `NOT within 120 s (${describeBacklog(caughtUp.last)})`);
+    figure(
+      'caught up after the window in',
+      caughtUp.last.max === 0 ? `${caughtUp.seconds.toFixed(1)} s` : `NOT within 120 s (${describeBacklog(caughtUp.last)})`,
+    );
     figure('service CPU per filing (window + catch-up)', (sum(cpuAll) / filed) * 1000, 'ms', 3);
     const chain = await verifyChain(database.db);
     figure('verifyChain after catch-up', chain.ok ? `ok, ${chain.checked} links` : `BROKEN at ${chain.firstBrokenPosition}`);

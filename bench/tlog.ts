@@ -1,6 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
-  chainEvents, growTree, importEvents, inclusionProof, inclusionRanges, insertNodes, nodesFor, readConsistencyProof, readNodes, readRootHash, type TreeNode,
+  chainEvents,
+  growTree,
+  importEvents,
+  inclusionProof,
+  inclusionRanges,
+  insertNodes,
+  nodesFor,
+  readConsistencyProof,
+  readNodes,
+  readRootHash,
+  type TreeNode,
 } from '@cco/event-store';
 import { insertLinks, linksAfter, readChainTip } from '../packages/event-store/src/chainEvents';
 import { readAll } from '../packages/event-store/src/readAll';
@@ -32,9 +42,13 @@ const bench: Benchmark = {
       for (const target of sizes) {
         title(`proofs, tree of ${target} leaves`);
         const start = now();
-        for (; size < target; ) {
+        for (; size < target;) {
           const n = Math.min(50_000, target - size);
-          const leaves = Array.from({ length: n }, (_v, i) => createHash('sha256').update(`leaf ${size + i}`).digest());
+          const leaves = Array.from({ length: n }, (_v, i) =>
+            createHash('sha256')
+              .update(`leaf ${size + i}`)
+              .digest(),
+          );
           await insertNodes(db0.db, growTree(frontier, size, leaves));
           size += n;
         }
@@ -60,7 +74,10 @@ const bench: Benchmark = {
         latencySummary('inclusion proof', inclusion);
         latencySummary('consistency proof', consistency);
         latencySummary('root of a random size', roots);
-        goal(`inclusion and consistency p99 < 20 ms at ${target}`, percentile([...inclusion], 99) < 20 && percentile([...consistency], 99) < 20);
+        goal(
+          `inclusion and consistency p99 < 20 ms at ${target}`,
+          percentile([...inclusion], 99) < 20 && percentile([...consistency], 99) < 20,
+        );
       }
     } finally {
       await db0.drop();
@@ -81,23 +98,33 @@ const bench: Benchmark = {
         });
       const rates: Record<string, number[]> = { 'links only (before the tree)': [], 'links + tree (now)': [] };
       for (let round = 0; round < Number(flags.rounds); round++) {
-        for (const [label, step] of [['links only (before the tree)', withoutTree], ['links + tree (now)', () => chainEvents(db1.db, 2000)]] as const) {
+        for (const [label, step] of [
+          ['links only (before the tree)', withoutTree],
+          ['links + tree (now)', () => chainEvents(db1.db, 2000)],
+        ] as const) {
           const backlog = Number(flags.backlog);
           const streams = Array.from({ length: backlog / 10 }, () => ({
             streamId: randomUUID(),
             streamType: 'bench',
-            events: Array.from({ length: 10 }, (_v, i) => ({ type: 'T', data: { i, note: 'a payload of a realistic size for a case event ..........' }, metadata: meta, occurredAt: new Date() })),
+            events: Array.from({ length: 10 }, (_v, i) => ({
+              type: 'T',
+              data: { i, note: 'a payload of a realistic size for a case event ..........' },
+              metadata: meta,
+              occurredAt: new Date(),
+            })),
           }));
           await importEvents(db1.db, streams, { chain: 'chainer' });
           // No older transaction anywhere in the cluster may hide the backlog from the chainer.
           for (;;) {
-            const { rows } = await sql<{ n: string }>`select count(*) as n from events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())`.execute(db1.db);
+            const { rows } = await sql<{
+              n: string;
+            }>`select count(*) as n from events where transaction_id >= pg_snapshot_xmin(pg_current_snapshot())`.execute(db1.db);
             if (rows[0]!.n === '0') break;
             await new Promise((r) => setTimeout(r, 100));
           }
           const start = now();
           let n = 0;
-          for (let k; (k = await step()) > 0; ) n += k;
+          for (let k; (k = await step()) > 0;) n += k;
           rates[label]!.push(n / seconds(start));
           // The tree catches up over links chained without it (untimed), for the next round.
           while ((await chainEvents(db1.db, 10_000)) > 0);
@@ -106,7 +133,9 @@ const bench: Benchmark = {
       const median = (xs: number[]) => percentile([...xs], 50);
       for (const [label, xs] of Object.entries(rates)) figure(`${label}, median of ${xs.length}`, median(xs), 'events/s', 0);
       const [before, after] = Object.values(rates).map(median) as [number, number];
-      line(`  the tree costs ${(((before / after) - 1) * 100).toFixed(0)} % more chaining time per event (${((1 / after - 1 / before) * 1e6).toFixed(1)} µs)`);
+      line(
+        `  the tree costs ${((before / after - 1) * 100).toFixed(0)} % more chaining time per event (${((1 / after - 1 / before) * 1e6).toFixed(1)} µs)`,
+      );
     } finally {
       await db1.drop();
     }

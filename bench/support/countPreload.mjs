@@ -44,7 +44,10 @@ if (file) {
       return;
     }
     on = false;
-    writeFileSync(file, JSON.stringify({ sampleEvery: SAMPLE_EVERY, statements: Object.fromEntries(byLabel), sampled: Object.fromEntries(sampled) }));
+    writeFileSync(
+      file,
+      JSON.stringify({ sampleEvery: SAMPLE_EVERY, statements: Object.fromEntries(byLabel), sampled: Object.fromEntries(sampled) }),
+    );
   });
 }
 

@@ -67,7 +67,8 @@ function readProfile(file: string): Profile {
       const mapFile = `${fileURLToPath(frame.url)}.map`;
       maps.set(frame.url, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : null);
     }
-    const entry = maps.get(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string; originalLine?: number } | undefined;
+    const entry = maps.get(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber) as
+      { originalSource?: string; originalLine?: number } | undefined;
     if (!entry?.originalSource) continue;
     frame.url = new URL(entry.originalSource, frame.url).href;
     frame.lineNumber = entry.originalLine ?? frame.lineNumber;
@@ -123,5 +124,6 @@ export function printCallers(dir: string, name: string, depth = 12, top = 12) {
     });
   }
   title(`callers of ${name}`);
-  for (const [k, us] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, top)) line(`  ${((us / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
+  for (const [k, us] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, top))
+    line(`  ${((us / total) * 100).toFixed(1).padStart(5)} %  ${k}`);
 }

@@ -20,7 +20,10 @@ export interface BenchDatabase<T = any> extends Database<T> {
 const toDrop = new Set<string>();
 
 /** A fresh, migrated database of the benchmark's own: cco_bench_<name>_<pid>[_<n>]. */
-export async function createBenchDatabase<T = any>(bench: string, options: { poolSize?: number; suffix?: string } = {}): Promise<BenchDatabase<T>> {
+export async function createBenchDatabase<T = any>(
+  bench: string,
+  options: { poolSize?: number; suffix?: string } = {},
+): Promise<BenchDatabase<T>> {
   const name = `cco_bench_${bench.replace(/\W/g, '_')}_${process.pid}${options.suffix ? `_${options.suffix}` : ''}`;
   await admin(async (c) => {
     await c.query(`drop database if exists ${name} with (force)`);

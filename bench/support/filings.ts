@@ -28,7 +28,13 @@ export function officerTokens(service: Pick<Service, 'token'>): Tokens {
 let key = 0;
 
 /** autocannon against `url` (several: connections spread over them) for `seconds`; `filed` counts the filings answered 201. */
-export async function runLoad(url: string | string[], tokens: Tokens, workload: Workload, connections: number, seconds: number): Promise<{ result: autocannon.Result; filed: number }> {
+export async function runLoad(
+  url: string | string[],
+  tokens: Tokens,
+  workload: Workload,
+  connections: number,
+  seconds: number,
+): Promise<{ result: autocannon.Result; filed: number }> {
   let filed = 0;
   const post = (token: string, body: string, path: (context: Record<string, string>) => string | undefined) => ({
     method: 'POST' as const,
@@ -46,7 +52,9 @@ export async function runLoad(url: string | string[], tokens: Tokens, workload: 
   // The same walk as the fault tests' (the test kit's walkSteps): who sends what where.
   const request = (step: Step) => {
     const { sender, path, body } = walkSteps[step];
-    return post(tokens[sender], step === 'file' ? filing : JSON.stringify(body(deportationFiling.subject)), (c) => (step === 'file' ? path(undefined) : c.caseId && path(c.caseId)));
+    return post(tokens[sender], step === 'file' ? filing : JSON.stringify(body(deportationFiling.subject)), (c) =>
+      step === 'file' ? path(undefined) : c.caseId && path(c.caseId),
+    );
   };
   const fileCase = {
     ...request('file'),
@@ -56,7 +64,8 @@ export async function runLoad(url: string | string[], tokens: Tokens, workload: 
       if (workload === 'mixed') context.caseId = JSON.parse(body).id;
     },
   };
-  const requests: autocannon.Request[] = workload === 'filing' ? [fileCase] : [fileCase, ...steps.filter((step) => step !== 'file').map(request)];
+  const requests: autocannon.Request[] =
+    workload === 'filing' ? [fileCase] : [fileCase, ...steps.filter((step) => step !== 'file').map(request)];
   const result = await autocannon({ url, connections, duration: seconds, requests, initialContext: {} });
   return { result, filed };
 }

@@ -10,7 +10,9 @@ import pg from 'pg';
 import { z } from 'zod';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.FLOOR_POOL_SIZE ?? 10) });
-await pool.query('create table if not exists bench_floor (id bigint generated always as identity primary key, body jsonb not null, at timestamptz not null default now())');
+await pool.query(
+  'create table if not exists bench_floor (id bigint generated always as identity primary key, body jsonb not null, at timestamptz not null default now())',
+);
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const filing = z.object({
@@ -30,9 +32,20 @@ const app = Fastify({ logger: false });
 app.setValidatorCompiler(validatorCompiler);
 app.setSerializerCompiler(serializerCompiler);
 app.post('/v1/cases', { schema: { body: filing, response: { 201: z.object({ id: z.string() }) } } }, async (request, reply) => {
-  const { rows } = await pool.query({ name: 'floor-insert', text: 'insert into bench_floor (body) values ($1) returning id', values: [request.body] });
+  const { rows } = await pool.query({
+    name: 'floor-insert',
+    text: 'insert into bench_floor (body) values ($1) returning id',
+    values: [request.body],
+  });
   return reply.code(201).send({ id: String(rows[0].id) });
 });
 app.get('/health', async () => ({ status: 'ok' }));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-process.once('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+);

@@ -13,6 +13,11 @@ export async function startBenchKafka(): Promise<{ env: Record<string, string>; 
   await cluster.createTopic(analytics, 6, 3);
   return {
     cluster,
-    env: { KAFKA_BROKERS: cluster.bootstrap.join(','), KAFKA_EVENTS_TOPIC: events, KAFKA_ANALYTICS_TOPIC: analytics, KAFKA_TOPIC_REPLICATION_FACTOR: '3' },
+    env: {
+      KAFKA_BROKERS: cluster.bootstrap.join(','),
+      KAFKA_EVENTS_TOPIC: events,
+      KAFKA_ANALYTICS_TOPIC: analytics,
+      KAFKA_TOPIC_REPLICATION_FACTOR: '3',
+    },
   };
 }

@@ -24,13 +24,32 @@ export interface PgbenchResult {
  * with `clients` connections for `seconds`, extended protocol with prepared statements (the
  * cheapest way PostgreSQL can be asked), its per-transaction log read for p50/p99.
  */
-export async function pgbench(url: string, options: { script: string; clients: number; seconds: number; threads?: number }): Promise<PgbenchResult> {
+export async function pgbench(
+  url: string,
+  options: { script: string; clients: number; seconds: number; threads?: number },
+): Promise<PgbenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'cco-bench-pgbench-'));
   try {
     const file = join(dir, 'script.sql');
     writeFileSync(file, options.script);
     const threads = Math.min(options.threads ?? 2, options.clients);
-    const args = ['-n', '-M', 'prepared', '-c', String(options.clients), '-j', String(threads), '-T', String(options.seconds), '-f', file, '-l', '--log-prefix', join(dir, 'log'), url];
+    const args = [
+      '-n',
+      '-M',
+      'prepared',
+      '-c',
+      String(options.clients),
+      '-j',
+      String(threads),
+      '-T',
+      String(options.seconds),
+      '-f',
+      file,
+      '-l',
+      '--log-prefix',
+      join(dir, 'log'),
+      url,
+    ];
     const { stdout } = await run(pgbenchPath, args, { maxBuffer: 16 * 1024 * 1024 });
     const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(stdout)?.[1]);
     const transactions = Number(/number of transactions actually processed: (\d+)/.exec(stdout)?.[1]);

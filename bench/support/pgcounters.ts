@@ -77,12 +77,17 @@ const writer: Record<string, string> = {
 export function printCounters(label: string, before: PgCounters, after: PgCounters, benchTransactions: number) {
   const events = (after.tables.events?.ins ?? 0) - (before.tables.events?.ins ?? 0);
   const commits = after.commits - before.commits - benchTransactions;
-  title(`postgresql counters, ${label} (pg_stat_database / pg_stat_user_tables deltas over the window and its catch-up; per event appended)`);
+  title(
+    `postgresql counters, ${label} (pg_stat_database / pg_stat_user_tables deltas over the window and its catch-up; per event appended)`,
+  );
   figure('events appended', events);
   if (events === 0) return;
   figure('transactions committed by the service', `${commits} (${(commits / events).toFixed(3)} per event)`);
   figure('transactions rolled back', after.rollbacks - before.rollbacks);
-  figure('rows inserted / updated / deleted', `${after.inserted - before.inserted} / ${after.updated - before.updated} / ${after.deleted - before.deleted}`);
+  figure(
+    'rows inserted / updated / deleted',
+    `${after.inserted - before.inserted} / ${after.updated - before.updated} / ${after.deleted - before.deleted}`,
+  );
   for (const table of Object.keys(after.tables).sort()) {
     const a = after.tables[table]!;
     const b = before.tables[table] ?? { ins: 0, upd: 0, del: 0 };
@@ -90,7 +95,10 @@ export function printCounters(label: string, before: PgCounters, after: PgCounte
     const upd = a.upd - b.upd;
     const del = a.del - b.del;
     if (ins + upd + del === 0) continue;
-    figure(`  ${table} (${writer[table] ?? 'other'})`, `ins ${(ins / events).toFixed(3)}, upd ${(upd / events).toFixed(3)}, del ${(del / events).toFixed(3)} per event`);
+    figure(
+      `  ${table} (${writer[table] ?? 'other'})`,
+      `ins ${(ins / events).toFixed(3)}, upd ${(upd / events).toFixed(3)}, del ${(del / events).toFixed(3)} per event`,
+    );
   }
   line(`  (the bench's own ${benchTransactions} polling transactions on this database are subtracted)`);
 }

@@ -27,7 +27,12 @@ export interface Service extends Pick<ServerProcess, 'url' | 'memory' | 'cpuSeco
  */
 export async function startService(
   env: Record<string, string>,
-  options: { nodeArgs?: string[]; logFile: string; unset?: string[]; /** Another entry point (e.g. the floor route); not built. */ entry?: string },
+  options: {
+    nodeArgs?: string[];
+    logFile: string;
+    unset?: string[];
+    /** Another entry point (e.g. the floor route); not built. */ entry?: string;
+  },
 ): Promise<Service> {
   const metricsPort = await freePort();
   // One pair of identity providers per run directory: every process started trusts the same keys.
@@ -46,7 +51,14 @@ export async function startService(
       LOG_LEVEL: 'info',
       ...env,
     },
-    { nodeArgs: options.nodeArgs, unset: options.unset, logFile: options.logFile, readyWithinMs: 60_000, stopGraceMs: 20_000, entry: options.entry },
+    {
+      nodeArgs: options.nodeArgs,
+      unset: options.unset,
+      logFile: options.logFile,
+      readyWithinMs: 60_000,
+      stopGraceMs: 20_000,
+      entry: options.entry,
+    },
   );
   await service.start();
   return {

@@ -3,7 +3,19 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { grantServiceRole, openDatabase } from '../../packages/event-store/src/index';
 import { findProjection, projectionTables as serviceOwnedTables, rebuildProjection } from '../../packages/projections/src/index';
-import { acknowledged, collectMessages, drive, type Principal, RawClient, serverProcess, type ServerProcess, testKafka, uniqueGroupId, validToken, Walk } from '@cco/testkit';
+import {
+  acknowledged,
+  collectMessages,
+  drive,
+  type Principal,
+  RawClient,
+  serverProcess,
+  type ServerProcess,
+  testKafka,
+  uniqueGroupId,
+  validToken,
+  Walk,
+} from '@cco/testkit';
 import { uniqueSubject } from '../faults/support/personalData';
 import { createTwoRoleDatabase, errorCodeOf, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';
 
@@ -48,13 +60,26 @@ async function query<T extends pg.QueryResultRow>(url: string, text: string, val
 }
 
 it('every table grants the service what it needs: append-only tables SELECT and INSERT only, read models owned, the rest read-write, never TRUNCATE', async () => {
-  const rows = await query<{ name: string; owner: string; append_only: boolean; s: boolean; i: boolean; u: boolean; d: boolean; t: boolean }>(roles.adminUrl, `
+  const rows = await query<{
+    name: string;
+    owner: string;
+    append_only: boolean;
+    s: boolean;
+    i: boolean;
+    u: boolean;
+    d: boolean;
+    t: boolean;
+  }>(
+    roles.adminUrl,
+    `
     select c.relname as name, pg_get_userbyid(c.relowner) as owner,
       exists (select from pg_trigger tr join pg_proc p on p.oid = tr.tgfoid where tr.tgrelid = c.oid and p.proname = 'cco_refuse_change') as append_only,
       has_table_privilege($1, c.oid, 'SELECT') as s, has_table_privilege($1, c.oid, 'INSERT') as i,
       has_table_privilege($1, c.oid, 'UPDATE') as u, has_table_privilege($1, c.oid, 'DELETE') as d,
       has_table_privilege($1, c.oid, 'TRUNCATE') as t
-    from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') order by 1`, [roles.service]);
+    from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') order by 1`,
+    [roles.service],
+  );
   const byName = new Map(rows.map((r) => [r.name, r]));
   // The classification is not vacuous: the log, its chain and the access log are append-only.
   for (const name of ['events', 'event_chain', 'personal_data_access']) expect(byName.get(name)?.append_only, name).toBe(true);
@@ -74,62 +99,105 @@ it('every table grants the service what it needs: append-only tables SELECT and 
   expect(rows.length).toBeGreaterThan(10);
 });
 
-it('granting again (every start does) changes nothing and rewrites no table\'s catalog row', async () => {
-  const catalog = () => query<{ relname: string; xmin: string; relacl: string | null }>(roles.adminUrl,
-    `select relname, xmin::text, relacl::text from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`);
+it("granting again (every start does) changes nothing and rewrites no table's catalog row", async () => {
+  const catalog = () =>
+    query<{ relname: string; xmin: string; relacl: string | null }>(
+      roles.adminUrl,
+      `select relname, xmin::text, relacl::text from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`,
+    );
   const before = await catalog();
   const owner = await openDatabase<any>({ url: roles.ownerUrl, poolSize: 1 });
   try {
     const outcome = await grantServiceRole(owner.db, { role: roles.service, ownedTables: serviceOwnedTables });
-    expect(outcome.kind === 'granted' && outcome.appendOnly).toEqual(expect.arrayContaining(['events', 'event_chain', 'personal_data_access']));
+    expect(outcome.kind === 'granted' && outcome.appendOnly).toEqual(
+      expect.arrayContaining(['events', 'event_chain', 'personal_data_access']),
+    );
   } finally {
     await owner.close();
   }
   expect(await catalog()).toEqual(before);
 });
 
-it('the service works end to end as the non-owner: commands, access log, chainer, projections (and their rebuild, twice), relay', { timeout: 4 * readersDeadlineMs }, async () => {
-  const principal = (party: 'CN' | 'KH'): Principal => ({ party, sub: `lp-${party}`, token: validToken({ sub: `lp-${party}`, party, roles: ['officer'] }) });
-  const walks = Array.from({ length: 4 }, (_v, i) => new Walk(i, uniqueSubject()));
-  await drive({ client: () => client, walks, principals: { CN: principal('CN'), KH: principal('KH') }, concurrency: 2 });
-  expect(walks.map((w) => w.failed)).toEqual([undefined, undefined, undefined, undefined]);
-  expect(acknowledged(walks)).toHaveLength(16);
+it(
+  'the service works end to end as the non-owner: commands, access log, chainer, projections (and their rebuild, twice), relay',
+  { timeout: 4 * readersDeadlineMs },
+  async () => {
+    const principal = (party: 'CN' | 'KH'): Principal => ({
+      party,
+      sub: `lp-${party}`,
+      token: validToken({ sub: `lp-${party}`, party, roles: ['officer'] }),
+    });
+    const walks = Array.from({ length: 4 }, (_v, i) => new Walk(i, uniqueSubject()));
+    await drive({ client: () => client, walks, principals: { CN: principal('CN'), KH: principal('KH') }, concurrency: 2 });
+    expect(walks.map((w) => w.failed)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(acknowledged(walks)).toHaveLength(16);
 
-  // A read of personal data appends to the access log (INSERT on an append-only table).
-  const caseId = walks[0]!.caseId!;
-  const read = await client.send({ method: 'GET', path: `/v1/cases/${caseId}`, headers: { authorization: `Bearer ${principal('CN').token}` } });
-  expect(read.status, read.text).toBe(200);
-  const accessLog = await query<{ n: number }>(roles.adminUrl, 'select count(*)::int as n from personal_data_access where case_id = $1', [caseId]);
-  expect(accessLog[0]!.n).toBeGreaterThan(0);
+    // A read of personal data appends to the access log (INSERT on an append-only table).
+    const caseId = walks[0]!.caseId!;
+    const read = await client.send({
+      method: 'GET',
+      path: `/v1/cases/${caseId}`,
+      headers: { authorization: `Bearer ${principal('CN').token}` },
+    });
+    expect(read.status, read.text).toBe(200);
+    const accessLog = await query<{ n: number }>(roles.adminUrl, 'select count(*)::int as n from personal_data_access where case_id = $1', [
+      caseId,
+    ]);
+    expect(accessLog[0]!.n).toBeGreaterThan(0);
 
-  const auditor = validToken({ sub: 'lp-auditor', party: 'KH', roles: ['auditor'] });
-  await waitForFullChain((path) => client.send({ method: 'GET', path, headers: { authorization: `Bearer ${auditor}` } }), 16);
+    const auditor = validToken({ sub: 'lp-auditor', party: 'KH', roles: ['auditor'] });
+    await waitForFullChain((path) => client.send({ method: 'GET', path, headers: { authorization: `Bearer ${auditor}` } }), 16);
 
-  // The projections catch up, and rebuild (create, fill, swap whole tables) as the service; the
-  // second rebuild proves the swapped-in tables are still the service's.
-  await waitForReaders(() =>
-    expect.poll(async () => (await client.send({ method: 'GET', path: '/v1/cases?status=completed', headers: { authorization: `Bearer ${auditor}` } })).json?.items?.length, { timeout: readersDeadlineMs, interval: 200 }).toBe(4),
-  );
-  for (const name of ['case_board', 'statistics', 'case_board']) {
-    const report = await client.send({ method: 'POST', path: `/v1/projections/${name}/rebuild`, headers: { authorization: `Bearer ${auditor}` } });
-    expect(report.status, report.text).toBe(200);
-    expect(report.json.equal, report.text).toBe(true);
-  }
-  // A rebuild run by the owner (the CLI on MIGRATIONS_DATABASE_URL) leaves the tables the service's.
-  const asOwner = await openDatabase<any>({ url: roles.ownerUrl, poolSize: 2 });
-  try {
-    expect((await rebuildProjection(asOwner.db, findProjection('statistics')!)).equal).toBe(true);
-  } finally {
-    await asOwner.close();
-  }
-  const owners = await query<{ relname: string; owner: string }>(roles.adminUrl, `select relname, pg_get_userbyid(relowner) as owner from pg_class where relnamespace = 'public'::regnamespace and relname = any($1)`, [serviceOwnedTables]);
-  expect(owners.map((o) => o.owner)).toEqual(serviceOwnedTables.map(() => roles.service));
+    // The projections catch up, and rebuild (create, fill, swap whole tables) as the service; the
+    // second rebuild proves the swapped-in tables are still the service's.
+    await waitForReaders(() =>
+      expect
+        .poll(
+          async () =>
+            (await client.send({ method: 'GET', path: '/v1/cases?status=completed', headers: { authorization: `Bearer ${auditor}` } })).json
+              ?.items?.length,
+          { timeout: readersDeadlineMs, interval: 200 },
+        )
+        .toBe(4),
+    );
+    for (const name of ['case_board', 'statistics', 'case_board']) {
+      const report = await client.send({
+        method: 'POST',
+        path: `/v1/projections/${name}/rebuild`,
+        headers: { authorization: `Bearer ${auditor}` },
+      });
+      expect(report.status, report.text).toBe(200);
+      expect(report.json.equal, report.text).toBe(true);
+    }
+    // A rebuild run by the owner (the CLI on MIGRATIONS_DATABASE_URL) leaves the tables the service's.
+    const asOwner = await openDatabase<any>({ url: roles.ownerUrl, poolSize: 2 });
+    try {
+      expect((await rebuildProjection(asOwner.db, findProjection('statistics')!)).equal).toBe(true);
+    } finally {
+      await asOwner.close();
+    }
+    const owners = await query<{ relname: string; owner: string }>(
+      roles.adminUrl,
+      `select relname, pg_get_userbyid(relowner) as owner from pg_class where relnamespace = 'public'::regnamespace and relname = any($1)`,
+      [serviceOwnedTables],
+    );
+    expect(owners.map((o) => o.owner)).toEqual(serviceOwnedTables.map(() => roles.service));
 
-  // The relay published every event.
-  const { kafka } = testKafka(inject('kafkaBrokers'));
-  const messages = await waitForReaders(() => collectMessages(kafka, { topics: [topic], groupId: uniqueGroupId('lp'), count: 16, fromBeginning: true, settleMs: 300, timeoutMs: readersDeadlineMs }));
-  expect(new Set(messages.map((m) => String(m.headers['event-id']))).size).toBe(16);
-});
+    // The relay published every event.
+    const { kafka } = testKafka(inject('kafkaBrokers'));
+    const messages = await waitForReaders(() =>
+      collectMessages(kafka, {
+        topics: [topic],
+        groupId: uniqueGroupId('lp'),
+        count: 16,
+        fromBeginning: true,
+        settleMs: 300,
+        timeoutMs: readersDeadlineMs,
+      }),
+    );
+    expect(new Set(messages.map((m) => String(m.headers['event-id']))).size).toBe(16);
+  },
+);
 
 it('as the service role the log cannot be updated, deleted, truncated, nor its triggers disabled; as the owner the triggers could be', async () => {
   const refused: Record<string, string | undefined> = {};
@@ -142,7 +210,8 @@ it('as the service role the log cannot be updated, deleted, truncated, nor its t
       `alter table ${table} disable trigger all`,
       `alter table ${table} owner to current_user`,
       `drop table ${table} cascade`,
-    ]) refused[statement] = await errorCodeOf(roles.serviceUrl, statement);
+    ])
+      refused[statement] = await errorCodeOf(roles.serviceUrl, statement);
   }
   refused['set session_replication_role = replica'] = await errorCodeOf(roles.serviceUrl, 'set session_replication_role = replica');
   refused['update personal_data_access'] = await errorCodeOf(roles.serviceUrl, 'update personal_data_access set actor = actor');
@@ -165,16 +234,22 @@ it('a table added by a later migration is covered without being named: plain rea
   try {
     await sql`create table later_plain (id int primary key)`.execute(owner.db);
     await sql`create table later_log (id int primary key)`.execute(owner.db);
-    await sql`create trigger later_log_immutable before update or delete on later_log for each row execute function cco_refuse_change()`.execute(owner.db);
+    await sql`create trigger later_log_immutable before update or delete on later_log for each row execute function cco_refuse_change()`.execute(
+      owner.db,
+    );
     await sql`create view later_view as select id from later_plain`.execute(owner.db);
     await grantServiceRole(owner.db, { role: roles.service, ownedTables: serviceOwnedTables });
   } finally {
     await owner.close();
   }
-  const rows = await query<{ name: string; s: boolean; i: boolean; u: boolean; d: boolean; t: boolean }>(roles.adminUrl, `
+  const rows = await query<{ name: string; s: boolean; i: boolean; u: boolean; d: boolean; t: boolean }>(
+    roles.adminUrl,
+    `
     select t as name, has_table_privilege($1, t, 'SELECT') as s, has_table_privilege($1, t, 'INSERT') as i,
       has_table_privilege($1, t, 'UPDATE') as u, has_table_privilege($1, t, 'DELETE') as d, has_table_privilege($1, t, 'TRUNCATE') as t
-    from unnest(array['later_plain', 'later_log', 'later_view']) as t`, [roles.service]);
+    from unnest(array['later_plain', 'later_log', 'later_view']) as t`,
+    [roles.service],
+  );
   expect(rows).toEqual([
     { name: 'later_plain', s: true, i: true, u: true, d: true, t: false },
     { name: 'later_log', s: true, i: true, u: false, d: false, t: false },

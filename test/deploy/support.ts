@@ -127,7 +127,8 @@ export async function waitForReaders<T>(wait: () => Promise<T>): Promise<T> {
       const { rows } = await client.query(`
         select pid, datname, usename, (now() - xact_start)::text as age, state, left(query, 120) as query
         from pg_stat_activity where backend_xid is not null order by xact_start limit 5`);
-      (error as Error).message += `\noldest write transactions on the server (they hold every commit-safe reader back):\n${JSON.stringify(rows, null, 1)}`;
+      (error as Error).message +=
+        `\noldest write transactions on the server (they hold every commit-safe reader back):\n${JSON.stringify(rows, null, 1)}`;
     } finally {
       await client.end();
     }

@@ -36,12 +36,21 @@ function walkThrough(): string {
 
 it('the README walk-through files, verifies, hands over and completes a deportation', async () => {
   const script = walkThrough().replace('API=http://127.0.0.1:3000', `API=${server.url}`);
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'test' }, timeout: 120_000 });
+  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'test' },
+    timeout: 120_000,
+  });
   // Each step printed the case it left; the last command printed the case's events.
   const answers = jsonValues(stdout);
   expect(answers.slice(0, 3).map((c) => c.status)).toEqual(['identity_verified', 'handed_over', 'completed']);
   const events = answers.at(-1).items;
-  expect(events.map((e: { type: string }) => e.type)).toEqual(['RequestFiled', 'IdentityVerified', 'SuspectHandedOver', 'DeportationCompleted']);
+  expect(events.map((e: { type: string }) => e.type)).toEqual([
+    'RequestFiled',
+    'IdentityVerified',
+    'SuspectHandedOver',
+    'DeportationCompleted',
+  ]);
   expect(events[0].metadata).toMatchObject({ party: 'CN' });
   expect(events[1].metadata).toMatchObject({ party: 'KH' });
 });

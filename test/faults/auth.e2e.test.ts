@@ -2,7 +2,20 @@ import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { developmentAudience, developmentIssuers, developmentJwks } from '@cco/dev-auth';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64url, deportationFiling, developmentHeader, developmentPublicPem, isProblem, type Json, RawClient, signEd25519, signHmac, unsigned, validToken, verification } from '@cco/testkit';
+import {
+  b64url,
+  deportationFiling,
+  developmentHeader,
+  developmentPublicPem,
+  isProblem,
+  type Json,
+  RawClient,
+  signEd25519,
+  signHmac,
+  unsigned,
+  validToken,
+  verification,
+} from '@cco/testkit';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { printFigures } from './support/figures';
 import { PersonalData, uniqueSubject } from './support/personalData';
@@ -45,7 +58,15 @@ afterAll(async () => {
 const now = () => Math.floor(Date.now() / 1000);
 const issuer = developmentIssuers.KH;
 /** Claims that would be accepted for every operation (all roles): each case breaks one thing. */
-const good = () => ({ sub: 'auth-probe', party: 'KH', roles: ['officer', 'supervisor', 'auditor', 'analyst'], iss: issuer, aud: developmentAudience, iat: now(), exp: now() + 600 });
+const good = () => ({
+  sub: 'auth-probe',
+  party: 'KH',
+  roles: ['officer', 'supervisor', 'auditor', 'analyst'],
+  iss: issuer,
+  aud: developmentAudience,
+  iat: now(),
+  exp: now() + 600,
+});
 const without = (claim: string) => {
   const { [claim]: _dropped, ...rest } = good() as Json;
   return rest;
@@ -91,7 +112,10 @@ const badTokens: [string, string][] = [
   ['kid empty', signEd25519({ alg: 'EdDSA', kid: '' }, good())],
   ['kid unknown to KH', signEd25519({ alg: 'EdDSA', kid: 'kh-unknown' }, good())],
   ['kid a number', signEd25519({ alg: 'EdDSA', kid: 1 }, good())],
-  ['signed with another Ed25519 key under KH’s kid', signEd25519(developmentHeader('KH'), good(), 'KH', generateKeyPairSync('ed25519').privateKey)],
+  [
+    'signed with another Ed25519 key under KH’s kid',
+    signEd25519(developmentHeader('KH'), good(), 'KH', generateKeyPairSync('ed25519').privateKey),
+  ],
   // one party's key can never speak for the other
   ['KH key, party CN (KH issuer)', kh({ ...good(), party: 'CN' })],
   ['KH key and kid, CN issuer', kh({ ...good(), iss: developmentIssuers.CN, party: 'CN' })],
@@ -100,10 +124,23 @@ const badTokens: [string, string][] = [
   // signature
   ['signature of other claims', swapSignature(kh(good()), kh({ ...good(), sub: 'someone-else' }).split('.')[2]!)],
   // (Not the last character: its low bits are padding, and some changes there decode to the same bytes.)
-  ['one signature character changed', (() => { const tk = kh(good()); const i = tk.length - 20; return tk.slice(0, i) + (tk[i] === 'A' ? 'B' : 'A') + tk.slice(i + 1); })()],
+  [
+    'one signature character changed',
+    (() => {
+      const tk = kh(good());
+      const i = tk.length - 20;
+      return tk.slice(0, i) + (tk[i] === 'A' ? 'B' : 'A') + tk.slice(i + 1);
+    })(),
+  ],
   ['signature truncated', kh(good()).slice(0, -10)],
   ['empty signature', swapSignature(kh(good()), '')],
-  ['payload changed after signing', (() => { const [h, , sig] = kh(good()).split('.'); return `${h}.${b64url(JSON.stringify({ ...good(), sub: 'someone-else' }))}.${sig}`; })()],
+  [
+    'payload changed after signing',
+    (() => {
+      const [h, , sig] = kh(good()).split('.');
+      return `${h}.${b64url(JSON.stringify({ ...good(), sub: 'someone-else' }))}.${sig}`;
+    })(),
+  ],
   // issuer and audience
   ['wrong issuer', validToken({ ...good(), iss: 'someone-else' })],
   ['no issuer', kh(without('iss'))],
@@ -130,20 +167,34 @@ const badTokens: [string, string][] = [
   ['sub with a NUL character', kh({ ...good(), sub: 'kh\u0000officer' })],
   ['sub with a control character', kh({ ...good(), sub: 'kh\u001bofficer' })],
   ['sub with a lone surrogate', kh({ ...good(), sub: 'kh\ud800officer' })],
-  ['__proto__ smuggling the roles', kh(`{"sub":"p","party":"KH","iss":"${issuer}","aud":"${developmentAudience}","iat":${now()},"exp":${now() + 600},"__proto__":{"roles":["supervisor"]}}`)],
+  [
+    '__proto__ smuggling the roles',
+    kh(
+      `{"sub":"p","party":"KH","iss":"${issuer}","aud":"${developmentAudience}","iat":${now()},"exp":${now() + 600},"__proto__":{"roles":["supervisor"]}}`,
+    ),
+  ],
   // not JSON, not an object
   ['payload a JSON array', kh('[]')],
   ['payload a string', kh('"hello"')],
   ['payload null', kh('null')],
   ['payload not JSON', kh('{sub: nope')],
-  ['header not JSON', `${b64url('{alg:EdDSA')}.${b64url(JSON.stringify(good()))}.${createHmac('sha256', 'x').update('x').digest('base64url')}`],
+  [
+    'header not JSON',
+    `${b64url('{alg:EdDSA')}.${b64url(JSON.stringify(good()))}.${createHmac('sha256', 'x').update('x').digest('base64url')}`,
+  ],
   // malformed
   ['two segments', kh(good()).split('.').slice(0, 2).join('.')],
   ['one segment', kh(good()).split('.')[0]!],
   ['four segments', `${kh(good())}.extra`],
   ['empty segments', '..'],
   ['not base64url', '!!!.@@@.###'],
-  ['standard base64 with padding', (() => { const [h, p, sig] = kh(good()).split('.'); return [h, p, sig].map((x) => Buffer.from(x!, 'base64url').toString('base64')).join('.'); })()],
+  [
+    'standard base64 with padding',
+    (() => {
+      const [h, p, sig] = kh(good()).split('.');
+      return [h, p, sig].map((x) => Buffer.from(x!, 'base64url').toString('base64')).join('.');
+    })(),
+  ],
   ['a random string', 'hello'],
   ['huge (12 KB of garbage)', `${'a'.repeat(6000)}.${'b'.repeat(6000)}.c`],
 ];
@@ -161,9 +212,18 @@ const badHeaders: [string, (token: string) => string][] = [
 const eventCount = async () => Number((await sql<{ n: string }>`select count(*) as n from events`.execute(t.database.db)).rows[0]!.n);
 
 function requestFor(op: Operation, authorization: string | undefined) {
-  const path = fillPath(op.path, Object.fromEntries(op.params.filter((p) => p.in === 'path').map((p) => [p.name, p.schema.format === 'uuid' ? caseId : 'x'])));
+  const path = fillPath(
+    op.path,
+    Object.fromEntries(op.params.filter((p) => p.in === 'path').map((p) => [p.name, p.schema.format === 'uuid' ? caseId : 'x'])),
+  );
   const headers: Record<string, string> = authorization ? { authorization } : {};
-  const body = op.path.endsWith('/v1/cases') ? deportationFiling : op.path.endsWith('identity-verification') ? verification : op.body ? {} : undefined;
+  const body = op.path.endsWith('/v1/cases')
+    ? deportationFiling
+    : op.path.endsWith('identity-verification')
+      ? verification
+      : op.body
+        ? {}
+        : undefined;
   if (body !== undefined) headers['content-type'] = 'application/json';
   return { method: op.method, path, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) };
 }

@@ -2,7 +2,22 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 import { printFigures } from './support/figures';
-import { acknowledged, collectMessages, drive, eventOf, type Principal, RawClient, requestOf, serverProcess, type ServerProcess, sleep, testKafka, uniqueGroupId, validToken, Walk } from '@cco/testkit';
+import {
+  acknowledged,
+  collectMessages,
+  drive,
+  eventOf,
+  type Principal,
+  RawClient,
+  requestOf,
+  serverProcess,
+  type ServerProcess,
+  sleep,
+  testKafka,
+  uniqueGroupId,
+  validToken,
+  Walk,
+} from '@cco/testkit';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { verifyAcknowledged, verifyStreams, eventCount, expectFullChain } from './support/verify';
 
@@ -56,7 +71,16 @@ it(`SIGKILL under load (${kills}×), restart: nothing lost or doubled, keys hono
     return new Walk(i, subject);
   });
   const totalCommands = caseCount * 4;
-  const figures = { kills: 0, inFlightAtKill: 0, foundCommitted: 0, replayedFirstAnswer: 0, notCommitted: 0, succeededOnRetry: 0, ackedBeforeKills: 0, restartMs: [] as number[] };
+  const figures = {
+    kills: 0,
+    inFlightAtKill: 0,
+    foundCommitted: 0,
+    replayedFirstAnswer: 0,
+    notCommitted: 0,
+    succeededOnRetry: 0,
+    ackedBeforeKills: 0,
+    restartMs: [] as number[],
+  };
 
   for (let k = 1; k <= kills; k++) {
     // Load until another share of the commands is acknowledged, then kill mid-flight.
@@ -130,7 +154,9 @@ it(`SIGKILL under load (${kills}×), restart: nothing lost or doubled, keys hono
   const verified = await verifyAcknowledged(db.db, acknowledged(walks));
   expect(facts.streams).toBe(caseCount);
   expect(facts.events).toBe(caseCount * 4);
-  const types = await sql<{ types: string[] }>`select array_agg(type order by stream_version) as types from events group by stream_id`.execute(db.db);
+  const types = await sql<{
+    types: string[];
+  }>`select array_agg(type order by stream_version) as types from events group by stream_id`.execute(db.db);
   for (const { types: t } of types.rows) expect(t).toEqual(Object.values(eventOf));
 
   // The chainer catches up after the restarts and the whole chain verifies from the genesis.
@@ -140,7 +166,11 @@ it(`SIGKILL under load (${kills}×), restart: nothing lost or doubled, keys hono
   // Projections: each live read model, after two crashes, equals a rebuild from zero.
   const rebuilt: string[] = [];
   for (const name of ['case_board', 'statistics']) {
-    const report = await client.send({ method: 'POST', path: `/v1/projections/${name}/rebuild`, headers: { authorization: `Bearer ${auditor}` } });
+    const report = await client.send({
+      method: 'POST',
+      path: `/v1/projections/${name}/rebuild`,
+      headers: { authorization: `Bearer ${auditor}` },
+    });
     expect(report.status, report.text).toBe(200);
     expect(report.json.equal, report.text).toBe(true);
     rebuilt.push(`${name}=${report.json.equal}`);
@@ -152,7 +182,14 @@ it(`SIGKILL under load (${kills}×), restart: nothing lost or doubled, keys hono
     select event_id, stream_id, stream_version from events`.execute(db.db);
   const { kafka } = testKafka(inject('kafkaBrokers'));
   const collect = (topic: string) =>
-    collectMessages(kafka, { topics: [topic], groupId: uniqueGroupId('crash'), count: facts.events, fromBeginning: true, settleMs: 500, timeoutMs: 60_000 });
+    collectMessages(kafka, {
+      topics: [topic],
+      groupId: uniqueGroupId('crash'),
+      count: facts.events,
+      fromBeginning: true,
+      settleMs: 500,
+      timeoutMs: 60_000,
+    });
   const onKafka = await collect(topics.events);
   const firstCopies = new Map<string, { key: string; version: number }>();
   for (const m of onKafka) {

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { openDatabase, type Database } from '../../packages/event-store/src/index';
 import { printFigures } from './support/figures';
-import { acknowledged, drive, eventOf, type Principal, RawClient, serverProcess, type ServerProcess, sleep, validToken, Walk } from '@cco/testkit';
+import {
+  acknowledged,
+  drive,
+  eventOf,
+  type Principal,
+  RawClient,
+  serverProcess,
+  type ServerProcess,
+  sleep,
+  validToken,
+  Walk,
+} from '@cco/testkit';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { privatePostgres, type PrivatePostgres } from './support/privatePostgres';
 import { verifyAcknowledged, verifyStreams, expectFullChain } from './support/verify';
@@ -59,7 +70,10 @@ it('PostgreSQL down under load: /health 503 meanwhile, recovery without a restar
   const sampler = (async () => {
     while (sampling) {
       const at = Date.now();
-      const status = await client.send({ method: 'GET', path: '/health', timeoutMs: 2000 }).then((r) => r.status, (e: Error) => e.message);
+      const status = await client.send({ method: 'GET', path: '/health', timeoutMs: 2000 }).then(
+        (r) => r.status,
+        (e: Error) => e.message,
+      );
       health.push({ at, status });
       await sleep(100);
     }
@@ -103,11 +117,17 @@ it('PostgreSQL down under load: /health 503 meanwhile, recovery without a restar
   // While the database was down, /health said so.
   const duringOutage = health.filter((h) => h.at > stoppedAt + 200 && h.at < upAt);
   expect(duringOutage.length).toBeGreaterThan(5);
-  expect(duringOutage.every((h) => h.status === 503), JSON.stringify(duringOutage)).toBe(true);
+  expect(
+    duringOutage.every((h) => h.status === 503),
+    JSON.stringify(duringOutage),
+  ).toBe(true);
   // Commands answered during the outage: 503 (retry), never acknowledged, never a 500.
   const outageAnswers = answers.filter((a) => a.at > stoppedAt + 200 && a.at < upAt);
   expect(outageAnswers.length).toBeGreaterThan(0);
-  expect(outageAnswers.filter((a) => a.status !== 503), JSON.stringify(outageAnswers.slice(0, 5))).toEqual([]);
+  expect(
+    outageAnswers.filter((a) => a.status !== 503),
+    JSON.stringify(outageAnswers.slice(0, 5)),
+  ).toEqual([]);
   expect(answers.filter((a) => a.status === 500)).toEqual([]);
   const statuses = new Map<string, number>();
   for (const a of answers) statuses.set(String(a.status ?? a.error), (statuses.get(String(a.status ?? a.error)) ?? 0) + 1);

@@ -2,7 +2,23 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { b64url, deportationFiling, developmentHeader, developmentPublicPem, etagVersion, handover, isProblem, RawClient, type RawRequest, type RawResponse, signEd25519, signHmac, unsigned, validToken, verification } from '@cco/testkit';
+import {
+  b64url,
+  deportationFiling,
+  developmentHeader,
+  developmentPublicPem,
+  etagVersion,
+  handover,
+  isProblem,
+  RawClient,
+  type RawRequest,
+  type RawResponse,
+  signEd25519,
+  signHmac,
+  unsigned,
+  validToken,
+  verification,
+} from '@cco/testkit';
 import { startTestApp, type TestApp } from '../support/testApp';
 import { printFigures } from './support/figures';
 import {
@@ -72,7 +88,9 @@ beforeAll(async () => {
     caseIds.push(filed.body.id);
     caseStatus.set(filed.body.id, 'filed');
     if (i % 3 === 0) continue;
-    expect((await t.request('POST', `/v1/cases/${filed.body.id}/identity-verification`, { token: kh, body: verification })).status).toBe(200);
+    expect((await t.request('POST', `/v1/cases/${filed.body.id}/identity-verification`, { token: kh, body: verification })).status).toBe(
+      200,
+    );
     caseStatus.set(filed.body.id, 'identity_verified');
     if (i % 3 === 1) continue;
     expect((await t.request('POST', `/v1/cases/${filed.body.id}/handover`, { token: kh, body: handover })).status).toBe(200);
@@ -100,7 +118,11 @@ function callers(): Caller[] {
       valid.push({ label: `${party}-${role}`, authorization: `Bearer ${t.token(party, role)}`, valid: true });
     }
     valid.push({ label: `${party}-officer+supervisor`, authorization: `Bearer ${t.token(party, 'officer', 'supervisor')}`, valid: true });
-    valid.push({ label: `${party}-fuzz-sub`, authorization: `Bearer ${validToken({ sub: `fuzz-${party}-${randomUUID()}`, party, roles: ['officer', 'auditor'] })}`, valid: true });
+    valid.push({
+      label: `${party}-fuzz-sub`,
+      authorization: `Bearer ${validToken({ sub: `fuzz-${party}-${randomUUID()}`, party, roles: ['officer', 'auditor'] })}`,
+      valid: true,
+    });
   }
   const now = Math.floor(Date.now() / 1000);
   const claims = { sub: 'fuzz', party: 'KH', roles: ['supervisor'] };
@@ -110,15 +132,31 @@ function callers(): Caller[] {
     { label: 'expired', authorization: `Bearer ${validToken({ ...claims, exp: now - 60 })}`, valid: false },
     { label: 'alg-none', authorization: `Bearer ${unsigned({ alg: 'none', typ: 'JWT' }, claims)}`, valid: false },
     { label: 'forged', authorization: `Bearer ${signHmac({ alg: 'HS256' }, claims, 'not-the-secret')}`, valid: false },
-    { label: 'hs256-public-key', authorization: `Bearer ${signHmac({ alg: 'HS256', kid: developmentHeader('KH').kid }, claims, developmentPublicPem('KH'))}`, valid: false },
+    {
+      label: 'hs256-public-key',
+      authorization: `Bearer ${signHmac({ alg: 'HS256', kid: developmentHeader('KH').kid }, claims, developmentPublicPem('KH'))}`,
+      valid: false,
+    },
     { label: 'basic', authorization: 'Basic dXNlcjpwYXNz', valid: false },
     { label: 'bearer-only', authorization: 'Bearer', valid: false },
     { label: 'empty', authorization: '', valid: false },
     { label: 'huge', authorization: `Bearer ${'a'.repeat(9000)}`, valid: false },
     { label: 'payload-array', authorization: `Bearer ${signEd25519(developmentHeader('KH'), '[1,2]')}`, valid: false },
-    { label: 'sub-with-nul', authorization: `Bearer ${validToken({ ...claims, sub: 'a\u0000b', roles: ['officer', 'supervisor', 'auditor'] })}`, valid: false },
-    { label: 'sub-lone-surrogate', authorization: `Bearer ${validToken({ ...claims, sub: 'a\ud800', roles: ['officer', 'supervisor', 'auditor'] })}`, valid: false },
-    { label: 'header-injection', authorization: `Bearer ${b64url('{"alg":"HS256"}')}.${b64url(JSON.stringify(claims))}.${'%00'}`, valid: false },
+    {
+      label: 'sub-with-nul',
+      authorization: `Bearer ${validToken({ ...claims, sub: 'a\u0000b', roles: ['officer', 'supervisor', 'auditor'] })}`,
+      valid: false,
+    },
+    {
+      label: 'sub-lone-surrogate',
+      authorization: `Bearer ${validToken({ ...claims, sub: 'a\ud800', roles: ['officer', 'supervisor', 'auditor'] })}`,
+      valid: false,
+    },
+    {
+      label: 'header-injection',
+      authorization: `Bearer ${b64url('{"alg":"HS256"}')}.${b64url(JSON.stringify(claims))}.${'%00'}`,
+      valid: false,
+    },
   ];
   return [...valid, ...bad];
 }
@@ -170,15 +208,41 @@ function queryParts(params: Parameter[]): fc.Arbitrary<string[]> {
       fc.oneof(
         { weight: 6, arbitrary: fromSchema(p.schema, { uuid: uuidArb() }).map((v) => [`${p.name}=${encodeLoose(String(v))}`]) },
         { weight: 2, arbitrary: hostileString.map((v) => [`${p.name}=${encodeLoose(v)}`]) },
-        { weight: 1, arbitrary: fc.tuple(hostileString, hostileString).map(([a, b]) => [`${p.name}=${encodeLoose(a)}`, `${p.name}=${encodeLoose(b)}`]) },
-        { weight: 1, arbitrary: fc.constantFrom('%', '%zz', '%00', '', '%ED%A0%80', '-1', '1e3', '99999999999999999999', '9223372036854775808', '1.5', '%201', '+1').map((v) => [`${p.name}=${v}`]) },
+        {
+          weight: 1,
+          arbitrary: fc.tuple(hostileString, hostileString).map(([a, b]) => [`${p.name}=${encodeLoose(a)}`, `${p.name}=${encodeLoose(b)}`]),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .constantFrom(
+              '%',
+              '%zz',
+              '%00',
+              '',
+              '%ED%A0%80',
+              '-1',
+              '1e3',
+              '99999999999999999999',
+              '9223372036854775808',
+              '1.5',
+              '%201',
+              '+1',
+            )
+            .map((v) => [`${p.name}=${v}`]),
+        },
       ),
       2 / 3,
     ),
   );
   const extra = sometimes(
     fc.oneof(
-      fc.tuple(fc.constantFrom('__proto__', 'constructor', '__proto__[admin]', 'constructor[prototype][x]', 'x', '', '$where'), hostileString).map(([k, v]) => `${encodeURIComponent(k)}=${encodeLoose(v)}`),
+      fc
+        .tuple(
+          fc.constantFrom('__proto__', 'constructor', '__proto__[admin]', 'constructor[prototype][x]', 'x', '', '$where'),
+          hostileString,
+        )
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeLoose(v)}`),
       fc.constantFrom('&&&', '%', '=', '?', 'a[b]=1', '__proto__[x]=1', 'a=1&a=2&a=3'),
     ),
     0.2,
@@ -192,12 +256,22 @@ function generatedFor(op: Operation, everyone: Caller[]): fc.Arbitrary<Generated
   const ctx = { uuid: uuidArb() };
   return fc.record({
     clean: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
-    method: fc.oneof({ weight: 14, arbitrary: fc.constant(op.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS') }),
+    method: fc.oneof(
+      { weight: 14, arbitrary: fc.constant(op.method) },
+      { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS') },
+    ),
     pathValues: fc.record(Object.fromEntries(op.params.filter((p) => p.in === 'path').map((p) => [p.name, pathValue(p)]))),
     pathSuffix: sometimes(fc.constantFrom('/', '%00', ';x=1', '/..', '/%2e%2e', '//', '.json', '%20'), 0.07),
     query: queryParts(op.params.filter((p) => p.in === 'query')),
     caller: fc.oneof({ weight: 7, arbitrary: fc.constantFrom(...valid) }, { weight: 3, arbitrary: fc.constantFrom(...bad) }),
-    ifMatch: sometimes(fc.oneof(fc.constantFrom(...ifMatchValues), fc.nat(6).map((n) => `"${n}"`), hostileString.map(headerSafe)), 1 / 3),
+    ifMatch: sometimes(
+      fc.oneof(
+        fc.constantFrom(...ifMatchValues),
+        fc.nat(6).map((n) => `"${n}"`),
+        hostileString.map(headerSafe),
+      ),
+      1 / 3,
+    ),
     idempotencyKey: sometimes(
       fc.oneof(
         { weight: 4, arbitrary: fc.uuid() },
@@ -208,9 +282,16 @@ function generatedFor(op: Operation, everyone: Caller[]): fc.Arbitrary<Generated
       0.5,
     ),
     correlation: sometimes(fc.oneof(hostileString.map(headerSafe), fc.constantFrom(...injections).map(headerSafe)), 0.1),
-    contentType: fc.oneof({ weight: 12, arbitrary: fc.constant('application/json') }, { weight: 3, arbitrary: fc.constantFrom(...contentTypes) }, { weight: 1, arbitrary: fc.constant(undefined) }),
+    contentType: fc.oneof(
+      { weight: 12, arbitrary: fc.constant('application/json') },
+      { weight: 3, arbitrary: fc.constantFrom(...contentTypes) },
+      { weight: 1, arbitrary: fc.constant(undefined) },
+    ),
     body: op.body ? fromSchema(op.body, ctx) : fc.constant(undefined),
-    mutations: fc.oneof({ weight: 2, arbitrary: fc.constant<StructuralMutation[]>([]) }, { weight: 5, arbitrary: fc.array(structuralMutation, { minLength: 1, maxLength: 3 }) }),
+    mutations: fc.oneof(
+      { weight: 2, arbitrary: fc.constant<StructuralMutation[]>([]) },
+      { weight: 5, arbitrary: fc.array(structuralMutation, { minLength: 1, maxLength: 3 }) },
+    ),
     serialisation,
     omitBody: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
     getBody: sometimes(hostileValue, 0.1),
@@ -253,14 +334,20 @@ function build(op: Operation, generated: Generated): { request: RawRequest; corr
     ? {
         ...generated,
         method: op.method,
-        pathValues: Object.fromEntries(Object.entries(generated.pathValues).map(([k, v]) => [k, cleanCase(op, v.length + generated.query.length)])),
+        pathValues: Object.fromEntries(
+          Object.entries(generated.pathValues).map(([k, v]) => [k, cleanCase(op, v.length + generated.query.length)]),
+        ),
         // Business time defaults to now; a generated past one mostly breaks the chronology rule.
-        body: op.path.includes('{') && generated.body && typeof generated.body === 'object' ? { ...generated.body, occurredAt: undefined } : generated.body,
+        body:
+          op.path.includes('{') && generated.body && typeof generated.body === 'object'
+            ? { ...generated.body, occurredAt: undefined }
+            : generated.body,
         pathSuffix: null,
         query: generated.query.filter((q) => /^[\w]+=[\w.%-]*$/.test(q)),
         caller: cleanCaller(op, generated.caller, generated.query.length + (generated.idempotencyKey?.length ?? 0)),
         ifMatch: generated.ifMatch !== null && /^"\d"$/.test(generated.ifMatch) ? generated.ifMatch : null,
-        idempotencyKey: generated.idempotencyKey !== null && /^[\w-]{1,64}$/.test(generated.idempotencyKey) ? generated.idempotencyKey : null,
+        idempotencyKey:
+          generated.idempotencyKey !== null && /^[\w-]{1,64}$/.test(generated.idempotencyKey) ? generated.idempotencyKey : null,
         correlation: null,
         contentType: 'application/json',
         // Half pristine, half single-fault: one structural mutation of an otherwise valid request.
@@ -326,10 +413,15 @@ const eventsSince = async (position: string) =>
       from events where position > ${position}::int8 order by position`.execute(t.database.db)
   ).rows;
 const eventCount = async () => Number((await sql<{ n: string }>`select count(*) as n from events`.execute(t.database.db)).rows[0]!.n);
-const lastPosition = async () => (await sql<{ p: string }>`select coalesce(max(position), 0)::text as p from events`.execute(t.database.db)).rows[0]!.p;
+const lastPosition = async () =>
+  (await sql<{ p: string }>`select coalesce(max(position), 0)::text as p from events`.execute(t.database.db)).rows[0]!.p;
 
 const describeRequest = (r: RawRequest) =>
-  JSON.stringify({ ...r, headers: { ...r.headers, authorization: r.headers?.authorization?.slice(0, 40) }, body: r.body === undefined ? undefined : String(r.body).slice(0, 300) });
+  JSON.stringify({
+    ...r,
+    headers: { ...r.headers, authorization: r.headers?.authorization?.slice(0, 40) },
+    body: r.body === undefined ? undefined : String(r.body).slice(0, 300),
+  });
 
 it(`${requestsWanted} hostile requests over every documented operation: 2xx or 4xx problem+json, never 5xx; events only from 2xx commands`, async () => {
   const everyone = callers();
@@ -339,7 +431,9 @@ it(`${requestsWanted} hostile requests over every documented operation: 2xx or 4
   const startedAt = Date.now();
   const eventsBefore = await eventCount();
   let position = await lastPosition();
-  console.info(`[faults] fuzz: seed=${seed}${replayPath ? ` path=${replayPath}` : ''} operations=${ops.length} batch=${batchSize} (replay with FUZZ_SEED=${seed})`);
+  console.info(
+    `[faults] fuzz: seed=${seed}${replayPath ? ` path=${replayPath}` : ''} operations=${ops.length} batch=${batchSize} (replay with FUZZ_SEED=${seed})`,
+  );
 
   await fc.assert(
     fc.asyncProperty(fc.array(request, { minLength: batchSize, maxLength: batchSize }), async (batch) => {
@@ -372,8 +466,9 @@ it(`${requestsWanted} hostile requests over every documented operation: 2xx or 4
         tally.byOperation.set(op.name, (tally.byOperation.get(op.name) ?? 0) + 1);
         if (!g.caller.valid) tally.withoutValidToken += 1;
         if (process.env.FUZZ_DEBUG) {
-          const sampleKey = `${g.clean ? "clean " : ""}${op.name} ${response.status}`;
-          if (!debugSamples.has(sampleKey)) debugSamples.set(sampleKey, `${response.text.slice(0, 400)} <= ${describeRequest(r).slice(0, 700)}`);
+          const sampleKey = `${g.clean ? 'clean ' : ''}${op.name} ${response.status}`;
+          if (!debugSamples.has(sampleKey))
+            debugSamples.set(sampleKey, `${response.text.slice(0, 400)} <= ${describeRequest(r).slice(0, 700)}`);
         }
         const context = `${response.status} ${response.text.slice(0, 300)} for ${describeRequest(r)}`;
         expect(response.status >= 500, context).toBe(false);
@@ -408,7 +503,10 @@ it(`${requestsWanted} hostile requests over every documented operation: 2xx or 4
       // The log moved by exactly what the 2xx commands of this batch appended.
       const appended = await eventsSince(position);
       for (const e of appended) {
-        expect(okCorrelations.has(String(e.correlation)), `event ${e.stream_id}#${e.stream_version} appended by a request that got no 2xx (${e.correlation})`).toBe(true);
+        expect(
+          okCorrelations.has(String(e.correlation)),
+          `event ${e.stream_id}#${e.stream_version} appended by a request that got no 2xx (${e.correlation})`,
+        ).toBe(true);
       }
       const appendedKeys = new Set(appended.map((e) => `${e.stream_id}#${e.stream_version}`));
       const fresh = commandAnswers.filter((a) => !acknowledged.has(`${a.id}#${a.version}`));
@@ -433,7 +531,10 @@ it(`${requestsWanted} hostile requests over every documented operation: 2xx or 4
     },
   );
 
-  const statuses = [...tally.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}:${n}`).join(',');
+  const statuses = [...tally.byStatus.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}:${n}`)
+    .join(',');
   printFigures('fuzz', {
     seed,
     requests: tally.requests,
@@ -452,14 +553,14 @@ it(`${requestsWanted} hostile requests over every documented operation: 2xx or 4
   });
   printFigures('fuzz/per-operation', Object.fromEntries([...tally.byOperation.entries()].map(([k, v]) => [k.replaceAll(' ', '_'), v])));
   for (const [k, v] of debugSamples) console.info(`[faults] fuzz/sample ${k}: ${v}`);
-  if (unsendableSamples.length) console.info(`[faults] fuzz: node:http refused to send ${tally.unsendable}, e.g. ${unsendableSamples.join(' | ')}`);
+  if (unsendableSamples.length)
+    console.info(`[faults] fuzz: node:http refused to send ${tally.unsendable}, e.g. ${unsendableSamples.join(' | ')}`);
   const eventsAfter = await eventCount();
   expect(eventsAfter - eventsBefore).toBe(tally.eventsAppended);
   expect(tally.eventsAppended).toBe(tally.commands2xx);
   expect(tally.requests).toBeGreaterThanOrEqual(requestsWanted * 0.98);
   // Every documented operation was exercised.
   for (const op of ops) expect(tally.byOperation.get(op.name) ?? 0, op.name).toBeGreaterThan(requestsWanted / ops.length / 4);
-
 }, 240_000);
 
 it('no personal data in the fuzzed server’s logs', () => {
@@ -471,17 +572,70 @@ it('no personal data in the fuzzed server’s logs', () => {
 // regressions: each was a 5xx or an answer that was not problem+json before its fix.
 describe('inputs that once broke the service', () => {
   const cases: [string, () => Promise<RawRequest>][] = [
-    ['a URL that is not valid UTF-8 once decoded (was application/json, not problem+json)', async () => ({ method: 'GET', path: '/v1/cases/%ED%A0%80/events' })],
-    ['a path parameter over maxParamLength (was application/json 414)', async () => ({ method: 'GET', path: `/v1/cases/${'a'.repeat(300)}` })],
-    ['a refusal reason with a lone surrogate (was 500: jsonb refuses \\ud800)', async () => ({ method: 'POST', path: `/v1/cases/${await filed()}/refusal`, caller: 'KH-supervisor', body: '{"ground":"security","reason":"\\ud800"}' })],
-    ['a withdrawal reason with a NUL (was 500)', async () => ({ method: 'POST', path: `/v1/cases/${await filed()}/withdrawal`, caller: 'CN-officer', body: '{"reason":"a\\u0000b"}' })],
-    ['a warrant reference with a lone surrogate (was 500)', async () => ({ method: 'POST', path: '/v1/cases', caller: 'CN-officer', body: JSON.stringify({ ...deportationFiling, warrant: { ...deportationFiling.warrant, reference: 'GZ\ud800' } }) })],
-    ['a business time in year 0 UTC, 0001-01-01T00:00:00+14:00 (was 500: PostgreSQL has no year 0)', async () => ({ method: 'POST', path: '/v1/cases', caller: 'CN-officer', body: JSON.stringify({ ...deportationFiling, occurredAt: '0001-01-01T00:00:00+14:00' }) })],
-    ['the same on an action', async () => ({ method: 'POST', path: `/v1/cases/${await filed()}/withdrawal`, caller: 'CN-officer', body: '{"reason":"r","occurredAt":"0001-01-01T00:00:00+14:00"}' })],
-    ['an asOf in year 0 UTC', async () => ({ method: 'GET', path: `/v1/cases/${await filed()}?asOf=0001-01-01T00%3A00%3A00%2B14%3A00`, caller: 'KH-auditor' })],
-    ['an access-log cursor beyond int8 (was 500)', async () => ({ method: 'GET', path: '/v1/audit/access-log?after=9223372036854775808', caller: 'KH-auditor' })],
-    ['a global-log position beyond int8 (was 500)', async () => ({ method: 'GET', path: '/v1/events?after=9999999999999999999', caller: 'KH-auditor' })],
-    ['a global-log cursor whose position is beyond int8 (was 500)', async () => ({ method: 'GET', path: '/v1/events?after=1.9999999999999999999', caller: 'KH-auditor' })],
+    [
+      'a URL that is not valid UTF-8 once decoded (was application/json, not problem+json)',
+      async () => ({ method: 'GET', path: '/v1/cases/%ED%A0%80/events' }),
+    ],
+    [
+      'a path parameter over maxParamLength (was application/json 414)',
+      async () => ({ method: 'GET', path: `/v1/cases/${'a'.repeat(300)}` }),
+    ],
+    [
+      'a refusal reason with a lone surrogate (was 500: jsonb refuses \\ud800)',
+      async () => ({
+        method: 'POST',
+        path: `/v1/cases/${await filed()}/refusal`,
+        caller: 'KH-supervisor',
+        body: '{"ground":"security","reason":"\\ud800"}',
+      }),
+    ],
+    [
+      'a withdrawal reason with a NUL (was 500)',
+      async () => ({ method: 'POST', path: `/v1/cases/${await filed()}/withdrawal`, caller: 'CN-officer', body: '{"reason":"a\\u0000b"}' }),
+    ],
+    [
+      'a warrant reference with a lone surrogate (was 500)',
+      async () => ({
+        method: 'POST',
+        path: '/v1/cases',
+        caller: 'CN-officer',
+        body: JSON.stringify({ ...deportationFiling, warrant: { ...deportationFiling.warrant, reference: 'GZ\ud800' } }),
+      }),
+    ],
+    [
+      'a business time in year 0 UTC, 0001-01-01T00:00:00+14:00 (was 500: PostgreSQL has no year 0)',
+      async () => ({
+        method: 'POST',
+        path: '/v1/cases',
+        caller: 'CN-officer',
+        body: JSON.stringify({ ...deportationFiling, occurredAt: '0001-01-01T00:00:00+14:00' }),
+      }),
+    ],
+    [
+      'the same on an action',
+      async () => ({
+        method: 'POST',
+        path: `/v1/cases/${await filed()}/withdrawal`,
+        caller: 'CN-officer',
+        body: '{"reason":"r","occurredAt":"0001-01-01T00:00:00+14:00"}',
+      }),
+    ],
+    [
+      'an asOf in year 0 UTC',
+      async () => ({ method: 'GET', path: `/v1/cases/${await filed()}?asOf=0001-01-01T00%3A00%3A00%2B14%3A00`, caller: 'KH-auditor' }),
+    ],
+    [
+      'an access-log cursor beyond int8 (was 500)',
+      async () => ({ method: 'GET', path: '/v1/audit/access-log?after=9223372036854775808', caller: 'KH-auditor' }),
+    ],
+    [
+      'a global-log position beyond int8 (was 500)',
+      async () => ({ method: 'GET', path: '/v1/events?after=9999999999999999999', caller: 'KH-auditor' }),
+    ],
+    [
+      'a global-log cursor whose position is beyond int8 (was 500)',
+      async () => ({ method: 'GET', path: '/v1/events?after=1.9999999999999999999', caller: 'KH-auditor' }),
+    ],
   ].map(([name, make]) => [name as string, make as () => Promise<RawRequest & { caller?: string }>]);
 
   async function filed(): Promise<string> {

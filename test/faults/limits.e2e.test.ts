@@ -33,11 +33,17 @@ afterAll(async () => {
 });
 
 const tokenFor = (sub: string, party: 'KH' | 'CN' = 'CN', roles = ['officer']) => validToken({ sub, party, roles }, 8 * 3600);
-const get = (path: string, token?: string) => client.send({ method: 'GET', path, headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (path: string, token?: string) =>
+  client.send({ method: 'GET', path, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('security headers', () => {
   it('every answer (success, problem, 404) carries them and no x-powered-by', async () => {
-    const answers = [await get('/health'), await get('/v1/events'), await get('/nowhere'), await get(`/v1/cases/${randomUUID()}`, tokenFor('headers'))];
+    const answers = [
+      await get('/health'),
+      await get('/v1/events'),
+      await get('/nowhere'),
+      await get(`/v1/cases/${randomUUID()}`, tokenFor('headers')),
+    ];
     for (const response of answers) {
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
@@ -75,7 +81,12 @@ describe('rate limiting', () => {
     expect(servedB.status).toBe(404);
     // So is a client without a token (counted by IP): 401, not 429.
     expect((await get(path)).status).toBe(401);
-    printFigures('limits/rate-limit-per-subject', { requests: 42, limit: 30, answered429: statusesA.filter((s) => s === 429).length, otherClientServed: true });
+    printFigures('limits/rate-limit-per-subject', {
+      requests: 42,
+      limit: 30,
+      answered429: statusesA.filter((s) => s === 429).length,
+      otherClientServed: true,
+    });
   });
 
   it('unauthenticated and forged-token requests count against the IP: rotating forged subjects buys nothing', async () => {
@@ -93,7 +104,12 @@ describe('rate limiting', () => {
     expect(statuses.slice(first429).every((s) => s === 429)).toBe(true);
     // A valid token is keyed on its subject, not on the exhausted IP.
     expect((await get(path, tokenFor(`limits-c-${randomUUID()}`))).status).toBe(404);
-    printFigures('limits/rate-limit-per-ip', { requests: 41, answered401: first429, answered429: statuses.length - first429, validSubjectServed: true });
+    printFigures('limits/rate-limit-per-ip', {
+      requests: 41,
+      answered401: first429,
+      answered429: statuses.length - first429,
+      validSubjectServed: true,
+    });
   });
 });
 
@@ -104,17 +120,34 @@ describe('body size', () => {
     const token = tokenFor(`limits-body-${randomUUID()}`);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const declared = await client.send({ method: 'POST', path: '/v1/cases', headers, body: big });
-    const chunked = await client.send({ method: 'POST', path: '/v1/cases', headers: { ...headers, 'transfer-encoding': 'chunked' }, body: big });
+    const chunked = await client.send({
+      method: 'POST',
+      path: '/v1/cases',
+      headers: { ...headers, 'transfer-encoding': 'chunked' },
+      body: big,
+    });
     // A huge declared length with no body behind it is refused at once, not waited for.
     const started = Date.now();
-    const lying = await client.send({ method: 'POST', path: '/v1/cases', headers: { ...headers, 'content-length': String(1024 ** 3) }, body: '{}', timeoutMs: 5000 }).catch((e: Error) => e);
+    const lying = await client
+      .send({
+        method: 'POST',
+        path: '/v1/cases',
+        headers: { ...headers, 'content-length': String(1024 ** 3) },
+        body: '{}',
+        timeoutMs: 5000,
+      })
+      .catch((e: Error) => e);
     for (const response of [declared, chunked]) {
       expect(response.status).toBe(413);
       expect(isProblem(response), response.text).toBe(true);
       expect(response.json.type).toBe('urn:cco:problem:payload-too-large');
     }
     expect(lying instanceof Error ? lying.message : lying.status).toBe(413);
-    printFigures('limits/body-size', { bodyBytes: Buffer.byteLength(big), answered413: 3, hugeDeclaredLengthRefusedInMs: Date.now() - started });
+    printFigures('limits/body-size', {
+      bodyBytes: Buffer.byteLength(big),
+      answered413: 3,
+      hugeDeclaredLengthRefusedInMs: Date.now() - started,
+    });
   });
 });
 

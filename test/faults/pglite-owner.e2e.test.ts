@@ -38,17 +38,29 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 it('one process owns DATA_DIR: a second service and the CLIs refuse it in one line; the service keeps serving', async () => {
   const dataDir = join(dir, 'data');
   const port = await freePort();
-  const service = spawn(process.execPath, server, { cwd: repoRoot, env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+  const service = spawn(process.execPath, server, {
+    cwd: repoRoot,
+    env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error('the service did not become healthy');
       await new Promise((r) => setTimeout(r, 200));
     }
     const env = { DATA_DIR: dataDir, PORT: String(await freePort()) };
-    for (const args of [server, cli('services/projections/src/main.ts', 'rebuild', 'statistics'), cli('services/audit/src/main.ts', 'verify'), cli('services/api/src/cli/import.ts', '/dev/null')]) {
+    for (const args of [
+      server,
+      cli('services/projections/src/main.ts', 'rebuild', 'statistics'),
+      cli('services/audit/src/main.ts', 'verify'),
+      cli('services/api/src/cli/import.ts', '/dev/null'),
+    ]) {
       const refused = await run(args, env);
       expect(refused.code, args.join(' ')).toBe(1);
       const lines = refused.stderr.trim().split('\n');

@@ -374,9 +374,9 @@ describe.concurrent('kafkajs 2.2.4 under injected faults (own helper per test)',
       const impatient = kafka.producer({ ...ORDERED_PRODUCER, retry: { retries: 2, initialRetryTime: 50 } });
       await impatient.connect();
       await cluster.pushErrors('Produce', 10, 'NOT_LEADER_FOR_PARTITION');
-      await expect(
-        impatient.send({ topic, acks: -1, messages: [{ key: 'single', value: 'never' }] }),
-      ).rejects.toThrow(/not the leader for that topic-partition/);
+      await expect(impatient.send({ topic, acks: -1, messages: [{ key: 'single', value: 'never' }] })).rejects.toThrow(
+        /not the leader for that topic-partition/,
+      );
       await impatient.disconnect();
       await cluster.clearErrors('Produce');
 

@@ -10,7 +10,9 @@ export async function chainAll(db: Kysely<any>, deadlineMs = 20_000): Promise<vo
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     while ((await chainEvents(db)) > 0);
-    const { rows } = await sql<{ behind: string }>`select (select count(*) from events) - (select count(*) from event_chain) as behind`.execute(db);
+    const { rows } = await sql<{
+      behind: string;
+    }>`select (select count(*) from events) - (select count(*) from event_chain) as behind`.execute(db);
     if (rows[0]!.behind === '0') return;
     if (Date.now() > deadline) throw new Error(`the chain did not catch up: ${rows[0]!.behind} events behind`);
     await new Promise((r) => setTimeout(r, 20));

@@ -34,7 +34,9 @@ export async function setup(project: TestProject) {
   await admin.query(`create database ${template}`);
   await admin.end();
 
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(adminUrl, template), max: 1 }) }) });
+  const db = new Kysely<any>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(adminUrl, template), max: 1 }) }),
+  });
   await migrateToLatest(db, migrations);
   await db.destroy();
 
@@ -52,10 +54,10 @@ export async function setup(project: TestProject) {
     await releaseNeighbour();
     const cleanup = new pg.Client({ connectionString: adminUrl });
     await cleanup.connect();
-    const { rows } = await cleanup.query<{ datname: string }>(
-      `select datname from pg_database where datname like $1 or datname = $2`,
-      [`cco_t${process.pid}_%`, template],
-    );
+    const { rows } = await cleanup.query<{ datname: string }>(`select datname from pg_database where datname like $1 or datname = $2`, [
+      `cco_t${process.pid}_%`,
+      template,
+    ]);
     for (const { datname } of rows) await cleanup.query(`drop database if exists ${datname} with (force)`);
     await cleanup.end();
     await stopContainer?.();

@@ -34,7 +34,8 @@ export const testAuth: AuthOptions = {
   timing: { maxAgeMs: 600_000, cooldownMs: 30_000, fetchTimeoutMs: 5000 },
 };
 /** A token of `party`'s identity provider (its development key) for these roles. */
-export const testToken = (party: Party, ...roles: Role[]) => validToken({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles }, 8 * 3600);
+export const testToken = (party: Party, ...roles: Role[]) =>
+  validToken({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles }, 8 * 3600);
 /** The key-encryption key of the test servers (tests that open sealed rows by hand need it). */
 export const testPersonalDataKey = Buffer.alloc(32, 'test-kek');
 
@@ -45,7 +46,11 @@ export interface TestApp {
   /** Every log line the app wrote, for the personal-data scans. */
   logs: string[];
   token(party: Party, ...roles: Role[]): string;
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -56,7 +61,9 @@ export interface TestResponse {
 }
 
 /** The real server on an ephemeral port over a database of this test file's own. */
-export async function startTestApp(options: { workers?: boolean; auth?: AuthOptions; holdbackAlertMs?: number; transparency?: AppOptions['transparency'] } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { workers?: boolean; auth?: AuthOptions; holdbackAlertMs?: number; transparency?: AppOptions['transparency'] } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase<ApiTables>();
   const logs: string[] = [];
   const sink = new Writable({
@@ -69,7 +76,16 @@ export async function startTestApp(options: { workers?: boolean; auth?: AuthOpti
   // As server.ts does: the limits from the environment (a test file may set smaller ones).
   const limits = loadLimits(process.env);
   if (options.holdbackAlertMs !== undefined) limits.holdbackAlertMs = options.holdbackAlertMs;
-  const app = await buildApp({ database, auth: options.auth ?? testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: options.workers ?? false, limits, logger, transparency: options.transparency });
+  const app = await buildApp({
+    database,
+    auth: options.auth ?? testAuth,
+    personalDataKey: testPersonalDataKey,
+    migrate: false,
+    workers: options.workers ?? false,
+    limits,
+    logger,
+    transparency: options.transparency,
+  });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     app,

@@ -1,4 +1,14 @@
-import { caseEventTypes, checkHistory, fold, roles as knownRoles, type Actor, type CaseEvent, type DomainError, type Party, type Role } from '@cco/domain';
+import {
+  caseEventTypes,
+  checkHistory,
+  fold,
+  roles as knownRoles,
+  type Actor,
+  type CaseEvent,
+  type DomainError,
+  type Party,
+  type Role,
+} from '@cco/domain';
 import { importEvents, type Executor, type ExpectedVersion, type ImportResult, type NewEvent } from '@cco/event-store';
 import { sql } from 'kysely';
 import { readCaseEvents } from './readCaseEvents';
@@ -38,14 +48,22 @@ function actorOf(metadata: NewEvent['metadata']): Actor {
  * `now` as the time of recording: the first case that breaks a rule, or undefined. The same
  * rules as live commands: who may act, order, chronology, warrant, dual criminality, dates.
  */
-export async function checkCaseHistories(db: Executor<any>, kek: Buffer, histories: readonly CaseHistory[], now: Date): Promise<ImportRejection | undefined> {
+export async function checkCaseHistories(
+  db: Executor<any>,
+  kek: Buffer,
+  histories: readonly CaseHistory[],
+  now: Date,
+): Promise<ImportRejection | undefined> {
   for (const h of histories) {
     const fresh = (h.expectedVersion ?? 'no_stream') === 'no_stream';
     const stored = fresh ? [] : await readCaseEvents(db, kek, h.caseId);
     // Not where the history expects it: the store refuses it for that, as it does any append.
     if (!fresh && stored.length !== h.expectedVersion) continue;
     const state = fold(stored.map(toDomainEvent));
-    const attributed = h.events.map((e) => ({ event: { type: e.type, occurredAt: e.occurredAt, data: e.data } as CaseEvent, actor: actorOf(e.metadata) }));
+    const attributed = h.events.map((e) => ({
+      event: { type: e.type, occurredAt: e.occurredAt, data: e.data } as CaseEvent,
+      actor: actorOf(e.metadata),
+    }));
     const checked = checkHistory(attributed, now, h.caseId, state);
     if (!checked.ok) return { caseId: h.caseId, index: checked.index, error: checked.error };
   }
@@ -80,7 +98,11 @@ export async function importCaseHistories(
     if (rejected) return { ok: false, rejected };
     // The keys first, in the same transaction: a case never exists without its subject's key.
     const fresh = histories.filter((h) => (h.expectedVersion ?? 'no_stream') === 'no_stream');
-    const keys = await createSubjectKeys(trx, kek, fresh.map((h) => h.caseId));
+    const keys = await createSubjectKeys(
+      trx,
+      kek,
+      fresh.map((h) => h.caseId),
+    );
     const taken = fresh.filter((h) => !keys.has(h.caseId));
     if (taken.length > 0) {
       // Those cases exist already: refused, like any stream not at its expected version.
@@ -89,7 +111,12 @@ export async function importCaseHistories(
       const actual = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
       throw new Refused({
         ok: false,
-        errors: taken.map((h) => ({ type: 'WrongExpectedVersion', streamId: h.caseId, expected: 'no_stream', actual: actual.get(h.caseId) ?? null })),
+        errors: taken.map((h) => ({
+          type: 'WrongExpectedVersion',
+          streamId: h.caseId,
+          expected: 'no_stream',
+          actual: actual.get(h.caseId) ?? null,
+        })),
       });
     }
     const streams = histories.map((h) => {

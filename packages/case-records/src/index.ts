@@ -2,7 +2,20 @@ export { developmentKeyEncryptionKey, parseKeyEncryptionKey } from './keyEncrypt
 export { openEvents, readCaseEvents } from './readCaseEvents';
 export { open, seal, type SealedBox } from './seal';
 export { caseUpcasters, erasedPersonal, openStored, personalFields, sealForStorage, storedSchemaVersion } from './storedForm';
-export { createSubjectKeys, destroySubjectKey, destroySubjectKeyAlongside, loadSubjectKey, newSubjectKey, type SubjectKey } from './subjectKeys';
-export { checkCaseHistories, importCaseHistories, type CaseHistory, type CaseImportResult, type ImportRejection } from './importCaseHistories';
+export {
+  createSubjectKeys,
+  destroySubjectKey,
+  destroySubjectKeyAlongside,
+  loadSubjectKey,
+  newSubjectKey,
+  type SubjectKey,
+} from './subjectKeys';
+export {
+  checkCaseHistories,
+  importCaseHistories,
+  type CaseHistory,
+  type CaseImportResult,
+  type ImportRejection,
+} from './importCaseHistories';
 export type { CaseRecordTables, SubjectKeysTable } from './subjectKeys.table';
 export { toDomainEvent } from './toDomainEvent';

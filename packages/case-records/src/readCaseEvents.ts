@@ -11,7 +11,12 @@ type KeyedRow = EventRow & { key_case: string | null; wrapped_key: Buffer | null
  * stream (as readStream reads it) with its subject's key row joined to the filing, so a
  * command's read of its case is one round trip, not two.
  */
-export async function readCaseEvents(db: Executor<any>, kek: Buffer, caseId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+export async function readCaseEvents(
+  db: Executor<any>,
+  kek: Buffer,
+  caseId: string,
+  options: ReadStreamOptions = {},
+): Promise<RecordedEvent[]> {
   const asOf = options.recordedAtOrBefore ? sql`and e.recorded_at <= ${options.recordedAtOrBefore}` : sql``;
   const upTo = options.toVersion !== undefined ? sql`and e.stream_version <= ${options.toVersion}` : sql``;
   const { rows } = await sql<KeyedRow>`

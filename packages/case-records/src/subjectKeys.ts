@@ -40,12 +40,20 @@ export async function createSubjectKeys(db: Executor<any>, kek: Buffer, caseIds:
 }
 
 export async function loadSubjectKey(db: Executor<any>, kek: Buffer, caseId: string): Promise<SubjectKey> {
-  const row = await (db as Executor<CaseRecordTables>).selectFrom('subject_keys').select(['wrapped_key', 'destroyed_at']).where('case_id', '=', caseId).executeTakeFirst();
+  const row = await (db as Executor<CaseRecordTables>)
+    .selectFrom('subject_keys')
+    .select(['wrapped_key', 'destroyed_at'])
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
   return subjectKeyOf(kek, caseId, row);
 }
 
 /** The key a subject_keys row holds (the row read by the caller, e.g. joined to the events). */
-export function subjectKeyOf(kek: Buffer, caseId: string, row: { wrapped_key: Buffer | null; destroyed_at: Date | null } | undefined): SubjectKey {
+export function subjectKeyOf(
+  kek: Buffer,
+  caseId: string,
+  row: { wrapped_key: Buffer | null; destroyed_at: Date | null } | undefined,
+): SubjectKey {
   if (!row) return { state: 'absent' };
   if (!row.wrapped_key) return { state: 'destroyed', destroyedAt: row.destroyed_at! };
   return { state: 'present', key: unwrapKey(kek, context(caseId), row.wrapped_key) };

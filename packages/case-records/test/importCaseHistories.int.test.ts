@@ -15,15 +15,38 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const metadata = (party = 'KH') => ({ actor: `${party.toLowerCase()}-officer-1`, party, roles: ['officer'], correlationId: randomUUID(), causationId: null });
-const subject = { names: [{ script: 'Latn', value: 'CHEN Back-filled' }], nationality: 'CN', dateOfBirth: '1988-02-03', documents: [{ type: 'passport', number: 'E98765432', issuingCountry: 'CN' }] };
+const metadata = (party = 'KH') => ({
+  actor: `${party.toLowerCase()}-officer-1`,
+  party,
+  roles: ['officer'],
+  correlationId: randomUUID(),
+  causationId: null,
+});
+const subject = {
+  names: [{ script: 'Latn', value: 'CHEN Back-filled' }],
+  nationality: 'CN',
+  dateOfBirth: '1988-02-03',
+  documents: [{ type: 'passport', number: 'E98765432', issuingCountry: 'CN' }],
+};
 const filed = (kind = 'deportation'): NewEvent => ({
   type: 'RequestFiled',
   occurredAt: new Date('2016-05-02T03:00:00.000Z'),
-  data: { kind, requestingParty: 'CN', requestedParty: 'KH', subject, offences: [{ category: 'telecom_fraud' }], warrant: { reference: 'W-1', issuedBy: 'Guangzhou PSB', issuedOn: '2016-01-01' } },
+  data: {
+    kind,
+    requestingParty: 'CN',
+    requestedParty: 'KH',
+    subject,
+    offences: [{ category: 'telecom_fraud' }],
+    warrant: { reference: 'W-1', issuedBy: 'Guangzhou PSB', issuedOn: '2016-01-01' },
+  },
   metadata: metadata('CN'),
 });
-const verified: NewEvent = { type: 'IdentityVerified', occurredAt: new Date('2016-06-01T00:00:00.000Z'), data: { nationalityConfirmed: true, confirmedNationality: 'CN' }, metadata: metadata() };
+const verified: NewEvent = {
+  type: 'IdentityVerified',
+  occurredAt: new Date('2016-06-01T00:00:00.000Z'),
+  data: { nationalityConfirmed: true, confirmedNationality: 'CN' },
+  metadata: metadata(),
+};
 
 it('seals the personal data under a key of its own, made in the same transaction; readers open it; the chain verifies', async () => {
   const caseId = randomUUID();
@@ -33,7 +56,10 @@ it('seals the personal data under a key of its own, made in the same transaction
   const stored = await readStream(t.db, caseId);
   const raw = JSON.stringify(stored[0]!.data);
   for (const value of ['CHEN Back-filled', 'E98765432', '1988-02-03']) expect(raw).not.toContain(value);
-  expect(stored.map((e) => [e.type, e.schemaVersion, e.version])).toEqual([['RequestFiled', 2, 1], ['IdentityVerified', 1, 2]]);
+  expect(stored.map((e) => [e.type, e.schemaVersion, e.version])).toEqual([
+    ['RequestFiled', 2, 1],
+    ['IdentityVerified', 1, 2],
+  ]);
   const { rows } = await sql<{ stream_type: string }>`select stream_type from streams where stream_id = ${caseId}`.execute(t.db);
   expect(rows[0]!.stream_type).toBe('deportation');
 
@@ -65,16 +91,23 @@ it('extends an existing case from its version; refuses a stale one leaving neith
 });
 
 it('refuses what is not a case history', async () => {
-  await expect(importCaseHistories(t.db, kek, [{ caseId: randomUUID(), events: [verified] }])).rejects.toThrow(/starts with its one RequestFiled/);
+  await expect(importCaseHistories(t.db, kek, [{ caseId: randomUUID(), events: [verified] }])).rejects.toThrow(
+    /starts with its one RequestFiled/,
+  );
   await expect(importCaseHistories(t.db, kek, [{ caseId: randomUUID(), events: [filed(), filed()] }])).rejects.toThrow(/RequestFiled/);
-  await expect(importCaseHistories(t.db, kek, [{ caseId: randomUUID(), events: [filed(), { ...verified, type: 'Unheard' }] }])).rejects.toThrow(/not a case event type/);
+  await expect(
+    importCaseHistories(t.db, kek, [{ caseId: randomUUID(), events: [filed(), { ...verified, type: 'Unheard' }] }]),
+  ).rejects.toThrow(/not a case event type/);
 });
 
 it('refuses a case that exists already, leaving its key as it was', async () => {
   const caseId = randomUUID();
   await importCaseHistories(t.db, kek, [{ caseId, events: [filed()] }]);
   const before = await sql<{ wrapped_key: Buffer }>`select wrapped_key from subject_keys where case_id = ${caseId}`.execute(t.db);
-  expect(await importCaseHistories(t.db, kek, [{ caseId, events: [filed()] }])).toMatchObject({ ok: false, errors: [{ streamId: caseId, expected: 'no_stream', actual: 1 }] });
+  expect(await importCaseHistories(t.db, kek, [{ caseId, events: [filed()] }])).toMatchObject({
+    ok: false,
+    errors: [{ streamId: caseId, expected: 'no_stream', actual: 1 }],
+  });
   const after = await sql<{ wrapped_key: Buffer }>`select wrapped_key from subject_keys where case_id = ${caseId}`.execute(t.db);
   expect(after.rows[0]!.wrapped_key.equals(before.rows[0]!.wrapped_key)).toBe(true);
   expect((await readCaseEvents(t.db, kek, caseId)).map((e) => e.type)).toEqual(['RequestFiled']);

@@ -51,7 +51,10 @@ export function versionOf(response: Response): number | undefined {
  * The headers a command takes: an Idempotency-Key (a fresh one unless given) and, with a
  * version, If-Match. `params: { header: commandHeaders({ version }) }`.
  */
-export function commandHeaders(options: { idempotencyKey?: string; version?: number } = {}): { 'idempotency-key': string; 'if-match'?: string } {
+export function commandHeaders(options: { idempotencyKey?: string; version?: number } = {}): {
+  'idempotency-key': string;
+  'if-match'?: string;
+} {
   return {
     'idempotency-key': options.idempotencyKey ?? newIdempotencyKey(),
     ...(options.version !== undefined ? { 'if-match': ifMatch(options.version) } : {}),

@@ -24,11 +24,17 @@ it('files with an idempotency key, acts with If-Match, and types the problem of 
   const retried = await cn.POST('/v1/cases', { params: { header: key }, body: deportationFiling as never });
   expect(retried.data!.id).toBe(id);
 
-  const verified = await kh.POST('/v1/cases/{id}/identity-verification', { params: { path: { id }, header: commandHeaders({ version: 1 }) }, body: verification });
+  const verified = await kh.POST('/v1/cases/{id}/identity-verification', {
+    params: { path: { id }, header: commandHeaders({ version: 1 }) },
+    body: verification,
+  });
   expect(verified.data?.status).toBe('identity_verified');
   expect(versionOf(verified.response)).toBe(2);
 
-  const stale = await kh.POST('/v1/cases/{id}/handover', { params: { path: { id }, header: commandHeaders({ version: 1 }) }, body: { place: 'Phnom Penh', receivingOfficers: ['escort'] } });
+  const stale = await kh.POST('/v1/cases/{id}/handover', {
+    params: { path: { id }, header: commandHeaders({ version: 1 }) },
+    body: { place: 'Phnom Penh', receivingOfficers: ['escort'] },
+  });
   expect(stale.response.status).toBe(412);
   expect(stale.error?.type).toBe('urn:cco:problem:precondition-failed');
 
@@ -36,12 +42,20 @@ it('files with an idempotency key, acts with If-Match, and types the problem of 
   expect(read.data?.version).toBe(2);
 
   // The rest of the README's walk-through: handover at the version just read, completion, events.
-  const handedOver = await kh.POST('/v1/cases/{id}/handover', { params: { path: { id }, header: commandHeaders({ version: versionOf(read.response) }) }, body: { place: 'Phnom Penh', receivingOfficers: ['escort'] } });
+  const handedOver = await kh.POST('/v1/cases/{id}/handover', {
+    params: { path: { id }, header: commandHeaders({ version: versionOf(read.response) }) },
+    body: { place: 'Phnom Penh', receivingOfficers: ['escort'] },
+  });
   expect(handedOver.data?.status).toBe('handed_over');
-  const completed = await cn.POST('/v1/cases/{id}/completion', { params: { path: { id }, header: commandHeaders({ version: versionOf(handedOver.response) }) }, body: {} });
+  const completed = await cn.POST('/v1/cases/{id}/completion', {
+    params: { path: { id }, header: commandHeaders({ version: versionOf(handedOver.response) }) },
+    body: {},
+  });
   expect(completed.data?.status).toBe('completed');
   const events = await cn.GET('/v1/cases/{id}/events', { params: { path: { id } } });
   expect(events.data?.items.map((e) => e.type)).toEqual(['RequestFiled', 'IdentityVerified', 'SuspectHandedOver', 'DeportationCompleted']);
-  const anonymous = await createCooperationClient({ baseUrl: t.url }).GET('/v1/statistics/deportations', { params: { query: { from: '2019-01-01', to: '2019-12-31' } } });
+  const anonymous = await createCooperationClient({ baseUrl: t.url }).GET('/v1/statistics/deportations', {
+    params: { query: { from: '2019-01-01', to: '2019-12-31' } },
+  });
   expect(anonymous.response.status).toBe(401);
 });

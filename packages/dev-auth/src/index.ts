@@ -30,8 +30,20 @@ export const developmentAudience = 'cco-api';
 
 /** One Ed25519 key per party: a token of one party can never verify as the other's. */
 const privateKeys: Record<DevelopmentParty, { kty: string; crv: string; kid: string; x: string; d: string }> = {
-  KH: { kty: 'OKP', crv: 'Ed25519', kid: 'cco-dev-kh-1', x: '88--D4I-ovBEauIsKnhN0N9TJyWOxMzSPXBZKg-lOKA', d: 'oF4svDaRu8srmxNdAlJAA_fCEpYuGv2ZJcZn19GtBNc' },
-  CN: { kty: 'OKP', crv: 'Ed25519', kid: 'cco-dev-cn-1', x: 'f1WG7SGzq82_gXXM6fa3AJ4thwTPVmgasy6SNCcgj0A', d: 'YNnSnLbrLDBWullP6AlWSRLB96oBYwL2AIYCFNT6dnc' },
+  KH: {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    kid: 'cco-dev-kh-1',
+    x: '88--D4I-ovBEauIsKnhN0N9TJyWOxMzSPXBZKg-lOKA',
+    d: 'oF4svDaRu8srmxNdAlJAA_fCEpYuGv2ZJcZn19GtBNc',
+  },
+  CN: {
+    kty: 'OKP',
+    crv: 'Ed25519',
+    kid: 'cco-dev-cn-1',
+    x: 'f1WG7SGzq82_gXXM6fa3AJ4thwTPVmgasy6SNCcgj0A',
+    d: 'YNnSnLbrLDBWullP6AlWSRLB96oBYwL2AIYCFNT6dnc',
+  },
 };
 
 /** The public JSON Web Key Set of a party's development key (what the service trusts). */
@@ -51,7 +63,10 @@ export interface DevelopmentClaims {
  * (fast-jwt signs; synchronous, so test helpers and tools can sign inline). `issuingParty`
  * signs with another party's key and issuer (for tests of what the service must refuse).
  */
-export function signDevelopmentToken(claims: DevelopmentClaims, options: { issuingParty?: DevelopmentParty; expiresIn?: string | number } = {}): string {
+export function signDevelopmentToken(
+  claims: DevelopmentClaims,
+  options: { issuingParty?: DevelopmentParty; expiresIn?: string | number } = {},
+): string {
   const signer = options.issuingParty ?? claims.party;
   const { kid } = privateKeys[signer];
   const sign = createSigner({
@@ -72,7 +87,13 @@ export function developmentSigningKey(party: DevelopmentParty): { kid: string; p
 
 const pems = new Map<DevelopmentParty, string>();
 function privateKeyPem(party: DevelopmentParty): string {
-  if (!pems.has(party)) pems.set(party, createPrivateKey({ key: privateKeys[party] as NodeJwk, format: 'jwk' }).export({ format: 'pem', type: 'pkcs8' }).toString());
+  if (!pems.has(party))
+    pems.set(
+      party,
+      createPrivateKey({ key: privateKeys[party] as NodeJwk, format: 'jwk' })
+        .export({ format: 'pem', type: 'pkcs8' })
+        .toString(),
+    );
   return pems.get(party)!;
 }
 

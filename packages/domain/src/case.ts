@@ -1,11 +1,21 @@
 import { notFound, reject, type Decision } from './decision';
 import * as deportation from './deportation/decide';
-import { evolve as evolveDeportation, type DeportationEvent, type DeportationFilingData, type DeportationState } from './deportation/events';
+import {
+  evolve as evolveDeportation,
+  type DeportationEvent,
+  type DeportationFilingData,
+  type DeportationState,
+} from './deportation/events';
 import type { CaseEvent } from './events';
 import * as erasure from './erasure/decide';
 import { evolveErasure, isErasureEvent } from './erasure/events';
 import * as extradition from './extradition/decide';
-import { evolve as evolveExtradition, type ExtraditionEvent, type ExtraditionFilingData, type ExtraditionState } from './extradition/events';
+import {
+  evolve as evolveExtradition,
+  type ExtraditionEvent,
+  type ExtraditionFilingData,
+  type ExtraditionState,
+} from './extradition/events';
 import type { FileRequestCommand, LifecycleCommand } from './lifecycle/decide';
 import type { CompletionEventType, NoCase } from './lifecycle/events';
 import type { CaseKind } from './vocabulary';

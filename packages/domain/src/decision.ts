@@ -24,8 +24,7 @@ export const violation = (rule: string, message: string): DomainError => ({ code
 export const notFound = (message: string): DomainError => ({ code: 'not_found', rule: 'case-exists', message });
 
 /** Turns the first failed check into a rejection, or emits what `events` builds. */
-export const decideWith = (check: Check, events: () => CaseEvent[]): Decision =>
-  check ? reject(check) : accept(...events());
+export const decideWith = (check: Check, events: () => CaseEvent[]): Decision => (check ? reject(check) : accept(...events()));
 
 /** The `never` check that makes a decide's switch exhaustive at compile time. */
 export const unreachable = (command: never): never => {

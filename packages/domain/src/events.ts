@@ -10,10 +10,7 @@ import type { VictimRepatriationFiledData } from './victim-repatriation/events';
 export type RequestFiledData = DeportationFiledData | ExtraditionFiledData | VictimRepatriationFiledData;
 
 export type CaseEvent =
-  | { type: 'RequestFiled'; occurredAt: Date; data: RequestFiledData }
-  | LifecycleEvent
-  | CompletedEvent<CompletionEventType>
-  | ErasureEvent;
+  { type: 'RequestFiled'; occurredAt: Date; data: RequestFiledData } | LifecycleEvent | CompletedEvent<CompletionEventType> | ErasureEvent;
 
 export type CaseEventType = CaseEvent['type'];
 

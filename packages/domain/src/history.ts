@@ -47,12 +47,21 @@ export function commandFor(event: CaseEvent, actor: Actor, now: Date, caseId: st
  * Replays `history` from `state` through the deciders, with `now` as the time of recording.
  * The first event that its command would not have produced, as recorded, fails the history.
  */
-export function checkHistory(history: readonly AttributedEvent[], now: Date, caseId: string, state: CaseState = { status: 'none' }): HistoryCheck {
+export function checkHistory(
+  history: readonly AttributedEvent[],
+  now: Date,
+  caseId: string,
+  state: CaseState = { status: 'none' },
+): HistoryCheck {
   let current = state;
   for (const [index, { event, actor }] of history.entries()) {
     const command = commandFor(event, actor, now, caseId);
     if (!command) {
-      return { ok: false, index, error: violation('import-no-erasure', `${event.type} is not imported: erasure happens in the service, where the key is destroyed`) };
+      return {
+        ok: false,
+        index,
+        error: violation('import-no-erasure', `${event.type} is not imported: erasure happens in the service, where the key is destroyed`),
+      };
     }
     const decision = decide(current, command);
     if (!decision.ok) return { ok: false, index, error: decision.error };
@@ -61,7 +70,10 @@ export function checkHistory(history: readonly AttributedEvent[], now: Date, cas
       return {
         ok: false,
         index,
-        error: violation('import-as-decided', `${event.type} differs from what the deciders emit for it (e.g. a party, a deadline or a derived field)`),
+        error: violation(
+          'import-as-decided',
+          `${event.type} differs from what the deciders emit for it (e.g. a party, a deadline or a derived field)`,
+        ),
       };
     }
     current = evolve(current, event);
@@ -76,6 +88,8 @@ function sameEvent(a: CaseEvent, b: CaseEvent): boolean {
 /** JSON with keys sorted, as a comparison that ignores key order. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
   );
 }

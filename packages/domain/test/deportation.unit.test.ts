@@ -36,7 +36,9 @@ describe('deportation', () => {
     });
     it('is rejected with a blank warrant reference', () => {
       const warrant = { reference: '  ', issuedBy: 'Guangzhou PSB', issuedOn: '2019-03-01' };
-      given().when(fileRequest({ ...deportationFiling, warrant })).thenError('rule_violation', 'warrant-required');
+      given()
+        .when(fileRequest({ ...deportationFiling, warrant }))
+        .thenError('rule_violation', 'warrant-required');
     });
     it('is rejected without an identity document', () => {
       given()
@@ -44,11 +46,15 @@ describe('deportation', () => {
         .thenError('rule_violation', 'documents-required');
     });
     it('is rejected without an offence', () => {
-      given().when(fileRequest({ ...deportationFiling, offences: [] })).thenError('rule_violation', 'offences-required');
+      given()
+        .when(fileRequest({ ...deportationFiling, offences: [] }))
+        .thenError('rule_violation', 'offences-required');
     });
   });
 
   it('verification with insufficient documents is rejected: the requested party refuses instead', () => {
-    given(deportationFiled).when(verifyIdentity({ documentsSufficient: false })).thenError('rule_violation', 'documents-required');
+    given(deportationFiled)
+      .when(verifyIdentity({ documentsSufficient: false }))
+      .thenError('rule_violation', 'documents-required');
   });
 });

@@ -3,27 +3,50 @@ import { checkHistory, type Actor, type CaseEvent } from '../src';
 import { actors, deportationFiled, handedOver, identityVerified, now, victimFiled } from './support/fixtures';
 
 // given(history, attributed) / then ok | the first event that breaks a rule, with the rule.
-const check = (...history: [CaseEvent, Actor][]) => checkHistory(history.map(([event, actor]) => ({ event, actor })), now, 'case-1');
+const check = (...history: [CaseEvent, Actor][]) =>
+  checkHistory(
+    history.map(([event, actor]) => ({ event, actor })),
+    now,
+    'case-1',
+  );
 
 describe('an imported history passes the same deciders as live commands', () => {
   it('a history the deciders would have produced passes', () => {
-    expect(check([deportationFiled, actors.cnOfficer], [identityVerified(), actors.khOfficer], [handedOver(), actors.khOfficer])).toMatchObject({ ok: true });
+    expect(
+      check([deportationFiled, actors.cnOfficer], [identityVerified(), actors.khOfficer], [handedOver(), actors.khOfficer]),
+    ).toMatchObject({ ok: true });
   });
   it('the wrong party acting is refused at that event', () => {
-    expect(check([deportationFiled, actors.cnOfficer], [identityVerified(), actors.cnOfficer])).toMatchObject({ ok: false, index: 1, error: { rule: 'requested-party-only' } });
+    expect(check([deportationFiled, actors.cnOfficer], [identityVerified(), actors.cnOfficer])).toMatchObject({
+      ok: false,
+      index: 1,
+      error: { rule: 'requested-party-only' },
+    });
   });
   it('a filing whose parties are not the filer’s is refused as not decided so', () => {
     expect(check([deportationFiled, actors.khOfficer])).toMatchObject({ ok: false, index: 0, error: { rule: 'import-as-decided' } });
   });
   it('a derived field the deciders compute differently is refused (a late verification claimed on time)', () => {
     const late = identityVerified({ withinDeadline: true }, '2019-06-01T00:00:00.000Z');
-    expect(check([victimFiled, actors.cnOfficer], [late, actors.khOfficer])).toMatchObject({ ok: false, index: 1, error: { rule: 'import-as-decided' } });
+    expect(check([victimFiled, actors.cnOfficer], [late, actors.khOfficer])).toMatchObject({
+      ok: false,
+      index: 1,
+      error: { rule: 'import-as-decided' },
+    });
   });
   it('events out of lifecycle order are refused', () => {
-    expect(check([deportationFiled, actors.cnOfficer], [handedOver(), actors.khOfficer])).toMatchObject({ ok: false, index: 1, error: { code: 'invalid_state' } });
+    expect(check([deportationFiled, actors.cnOfficer], [handedOver(), actors.khOfficer])).toMatchObject({
+      ok: false,
+      index: 1,
+      error: { code: 'invalid_state' },
+    });
   });
   it('erasure is not imported', () => {
     const erased = { type: 'ErasureRequested', occurredAt: new Date('2020-01-01'), data: { reason: 'r' } } as CaseEvent;
-    expect(check([deportationFiled, actors.cnOfficer], [erased, actors.cnSupervisor])).toMatchObject({ ok: false, index: 1, error: { rule: 'import-no-erasure' } });
+    expect(check([deportationFiled, actors.cnOfficer], [erased, actors.cnSupervisor])).toMatchObject({
+      ok: false,
+      index: 1,
+      error: { rule: 'import-no-erasure' },
+    });
   });
 });

@@ -22,10 +22,14 @@ describe('victim repatriation', () => {
       given().when(fileRequest(victimFiling)).then(victimFiled);
     });
     it('verification in time is recorded as within the deadline', () => {
-      given(victimFiled).when(verifyIdentity()).then(identityVerified({ withinDeadline: true }));
+      given(victimFiled)
+        .when(verifyIdentity())
+        .then(identityVerified({ withinDeadline: true }));
     });
     it('handover after the names were notified', () => {
-      given(victimFiled, identityVerified({ withinDeadline: true })).when(handOver(notified)).then(handedOver(notified));
+      given(victimFiled, identityVerified({ withinDeadline: true }))
+        .when(handOver(notified))
+        .then(handedOver(notified));
     });
     it('completion is RepatriationCompleted', () => {
       given(victimFiled, identityVerified({ withinDeadline: true }), handedOver(notified))
@@ -42,17 +46,23 @@ describe('victim repatriation', () => {
     });
     it('filing with a warrant is rejected', () => {
       const warrant = { reference: 'X-1', issuedBy: 'PSB', issuedOn: '2019-03-01' };
-      given().when(fileRequest({ ...victimFiling, warrant })).thenError('rule_violation', 'victims-are-not-offenders');
+      given()
+        .when(fileRequest({ ...victimFiling, warrant }))
+        .thenError('rule_violation', 'victims-are-not-offenders');
     });
   });
 
   describe('the 30-day verification deadline', () => {
     it('verification on the due instant is within the deadline', () => {
-      const event = given(victimFiled).when(verifyIdentity({}, { occurredAt: '2019-04-09T02:00:00.000Z' })).thenEvent('IdentityVerified');
+      const event = given(victimFiled)
+        .when(verifyIdentity({}, { occurredAt: '2019-04-09T02:00:00.000Z' }))
+        .thenEvent('IdentityVerified');
       expect(event.data.withinDeadline).toBe(true);
     });
     it('late verification is accepted but recorded as late', () => {
-      const event = given(victimFiled).when(verifyIdentity({}, { occurredAt: '2019-04-09T02:00:00.001Z' })).thenEvent('IdentityVerified');
+      const event = given(victimFiled)
+        .when(verifyIdentity({}, { occurredAt: '2019-04-09T02:00:00.001Z' }))
+        .thenEvent('IdentityVerified');
       expect(event.data.withinDeadline).toBe(false);
     });
   });

@@ -53,7 +53,11 @@ describe('caseView', () => {
 
   it('shows a refusal with its ground and reason', () => {
     const view = caseView('case-1', [deportationFiled, refused('security', 'threat to public security')]);
-    expect(view).toMatchObject({ status: 'refused', refusal: { ground: 'security', reason: 'threat to public security' }, refusedAt: times.verified });
+    expect(view).toMatchObject({
+      status: 'refused',
+      refusal: { ground: 'security', reason: 'threat to public security' },
+      refusedAt: times.verified,
+    });
   });
 
   it('shows the extradition’s dual criminality and diplomatic note', () => {
@@ -64,7 +68,12 @@ describe('caseView', () => {
   });
 
   it('shows a victim’s verification deadline and whether it was met', () => {
-    expect(caseView('case-3', [victimFiled])).toMatchObject({ verificationDueBy: '2019-04-09T02:00:00.000Z', verifiedWithinDeadline: null, offences: [], warrant: null });
+    expect(caseView('case-3', [victimFiled])).toMatchObject({
+      verificationDueBy: '2019-04-09T02:00:00.000Z',
+      verifiedWithinDeadline: null,
+      offences: [],
+      warrant: null,
+    });
     expect(caseView('case-3', [victimFiled, identityVerified({ withinDeadline: false })])).toMatchObject({ verifiedWithinDeadline: false });
   });
 });

@@ -3,9 +3,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { toRecordedEvent, type EventRow } from './rows';
 import type { Executor, ExpectedVersion, NewEvent, RecordedEvent } from './types';
 
-export type AppendResult =
-  | { ok: true; events: RecordedEvent[]; nextVersion: number }
-  | { ok: false; error: WrongExpectedVersion };
+export type AppendResult = { ok: true; events: RecordedEvent[]; nextVersion: number } | { ok: false; error: WrongExpectedVersion };
 
 export interface WrongExpectedVersion {
   type: 'WrongExpectedVersion';
@@ -77,7 +75,10 @@ export async function appendToStream(
         jsonb_to_recordset(${payload}::jsonb) as x(
           ord int, event_id uuid, type text, schema_version int, data jsonb, metadata jsonb, occurred_at timestamptz)
       returning *
-    )${sql.join((options.alongside ?? []).map((write, i) => sql`, ${sql.raw(`alongside_${i + 1}`)} as (${write(claimed)})`), sql``)}
+    )${sql.join(
+      (options.alongside ?? []).map((write, i) => sql`, ${sql.raw(`alongside_${i + 1}`)} as (${write(claimed)})`),
+      sql``,
+    )}
     select * from inserted order by stream_version`.execute(db);
 
   if (result.rows.length === count) {

@@ -90,7 +90,11 @@ export async function openTreeAt(trx: Executor<any>, size: number): Promise<Open
 
 /** Writes links and the tree's new nodes for them (queued on the one connection together). */
 export async function appendLinks(trx: Executor<any>, tree: OpenTree, links: readonly Link[]): Promise<void> {
-  const nodes = growTree(tree.frontier, tree.size, links.map((l) => l.leafHash));
+  const nodes = growTree(
+    tree.frontier,
+    tree.size,
+    links.map((l) => l.leafHash),
+  );
   tree.size += links.length;
   await Promise.all([insertLinks(trx, links), insertNodes(trx, nodes)]);
 }
@@ -103,7 +107,14 @@ async function backfillTree(trx: Executor<any>, tip: ChainTip, batchSize: number
     where c.seq > ${String(size)}::int8 and c.seq <= ${tip.seq.toString()}::int8 order by c.seq limit ${batchSize}`.execute(trx);
   if (rows.length === 0) throw new Error(`the hash chain's links after seq ${size} have no events: run the integrity check`);
   const tree = await openTreeAt(trx, size);
-  await insertNodes(trx, growTree(tree.frontier, size, rows.map((r) => leafHash(canonicalContent(toRecordedEvent(r))))));
+  await insertNodes(
+    trx,
+    growTree(
+      tree.frontier,
+      size,
+      rows.map((r) => leafHash(canonicalContent(toRecordedEvent(r)))),
+    ),
+  );
   return rows.length;
 }
 
@@ -123,7 +134,14 @@ export function linksAfter(tip: ChainTip, events: readonly RecordedEvent[]): Lin
     const canonical = canonicalContent(event);
     const hash = hashCanonical(tip.hash, canonical);
     tip.seq += 1n;
-    const link = { seq: tip.seq.toString(), position: event.position, transactionId: event.transactionId, prevHash: tip.hash, hash, leafHash: leafHash(canonical) };
+    const link = {
+      seq: tip.seq.toString(),
+      position: event.position,
+      transactionId: event.transactionId,
+      prevHash: tip.hash,
+      hash,
+      leafHash: leafHash(canonical),
+    };
     tip.hash = hash;
     tip.at = { transactionId: event.transactionId, position: event.position };
     return link;
@@ -136,5 +154,7 @@ export async function insertLinks(trx: Executor<any>, links: readonly Link[]): P
   await sql`
     insert into event_chain (seq, position, transaction_id, prev_hash, hash)
     select * from unnest(${links.map((l) => l.seq)}::int8[], ${links.map((l) => l.position)}::int8[],
-                         ${links.map((l) => l.transactionId)}::xid8[], ${links.map((l) => l.prevHash)}::text[], ${links.map((l) => l.hash)}::text[])`.execute(trx);
+                         ${links.map((l) => l.transactionId)}::xid8[], ${links.map((l) => l.prevHash)}::text[], ${links.map((l) => l.hash)}::text[])`.execute(
+    trx,
+  );
 }

@@ -14,7 +14,9 @@ export async function readCheckpoint(db: Executor<any>, name: string): Promise<L
 export async function saveCheckpoint(db: Executor<any>, name: string, at: LogPosition): Promise<void> {
   await sql`
     insert into checkpoints (name, transaction_id, position) values (${name}, ${at.transactionId}::xid8, ${at.position}::int8)
-    on conflict (name) do update set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()`.execute(db);
+    on conflict (name) do update set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()`.execute(
+    db,
+  );
 }
 
 /**

@@ -99,14 +99,18 @@ async function openPGlite<T>(dataDir: string | undefined): Promise<Database<T>> 
   // One process at a time: a second opener would corrupt the first one's view of the files.
   const release = dataDir ? lockDataDir(dataDir) : () => undefined;
   process.once('exit', release);
-  const pglite = await createPGlite(() => PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    // Same mapping as pg: int8 as string, so the code above it cannot tell the two apart.
-    parsers: { [pgliteTypes.INT8]: (value: string) => value },
-    // A single-user embedded database needs no server-sized buffers: these cut its resident
-    // memory at rest by about a quarter (`npm run bench -- memory`, bench/RESULTS.md).
-    postgresqlconf: ['shared_buffers=16MB', 'work_mem=2MB', 'maintenance_work_mem=16MB', 'wal_buffers=1MB'],
-  }), release);
+  const pglite = await createPGlite(
+    () =>
+      PGlite.create({
+        ...(dataDir ? { dataDir } : {}),
+        // Same mapping as pg: int8 as string, so the code above it cannot tell the two apart.
+        parsers: { [pgliteTypes.INT8]: (value: string) => value },
+        // A single-user embedded database needs no server-sized buffers: these cut its resident
+        // memory at rest by about a quarter (`npm run bench -- memory`, bench/RESULTS.md).
+        postgresqlconf: ['shared_buffers=16MB', 'work_mem=2MB', 'maintenance_work_mem=16MB', 'wal_buffers=1MB'],
+      }),
+    release,
+  );
   const db = new Kysely<T>({ dialect: new SerializedPGliteDialect(pglite) });
   return {
     db,

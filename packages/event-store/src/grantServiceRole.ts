@@ -39,12 +39,18 @@ export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): 
       select current_user as me, current_schema() as schema,
         exists (select from pg_roles where rolname = ${grants.role}) as exists,
         exists (select from pg_roles where rolname = ${grants.role}) and pg_has_role(${grants.role}, current_user, 'MEMBER') as "inOwner",
-        exists (select from pg_roles where rolname = ${grants.role}) and pg_has_role(current_user, ${grants.role}, 'MEMBER') as "ownerInService"`.execute(trx);
+        exists (select from pg_roles where rolname = ${grants.role}) and pg_has_role(current_user, ${grants.role}, 'MEMBER') as "ownerInService"`.execute(
+      trx,
+    );
     const { me, schema, exists, inOwner, ownerInService } = who[0]!;
     if (grants.role === me) return { kind: 'same-role' };
     if (!exists) throw new Error(`the service role ${grants.role} does not exist: create it (LOGIN) before migrating`);
-    if (inOwner) throw new Error(`the service role ${grants.role} is a member of the owner ${me}: it would own the log; revoke ${me} from ${grants.role}`);
-    if (!ownerInService) throw new Error(`the owner ${me} must be a member of the service role to hand it the read models: GRANT ${grants.role} TO ${me}`);
+    if (inOwner)
+      throw new Error(
+        `the service role ${grants.role} is a member of the owner ${me}: it would own the log; revoke ${me} from ${grants.role}`,
+      );
+    if (!ownerInService)
+      throw new Error(`the owner ${me} must be a member of the service role to hand it the read models: GRANT ${grants.role} TO ${me}`);
     const role = sql.id(grants.role);
 
     await sql`grant usage on schema ${sql.id(schema)} to ${role}`.execute(trx);
@@ -57,7 +63,14 @@ export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): 
 
     // `granted`: what the role holds on the table directly, so that a start with nothing to
     // change rewrites no catalog row (and cannot collide with a rebuild swapping a table).
-    const { rows: tables } = await sql<{ schema: string; name: string; kind: string; owner: string; appendOnly: boolean; granted: string[] }>`
+    const { rows: tables } = await sql<{
+      schema: string;
+      name: string;
+      kind: string;
+      owner: string;
+      appendOnly: boolean;
+      granted: string[];
+    }>`
       select n.nspname as schema, c.relname as name, c.relkind::text as kind, pg_get_userbyid(c.relowner) as owner,
         exists (select from pg_trigger t join pg_proc p on p.oid = t.tgfoid
                 where t.tgrelid = c.oid and p.proname = 'cco_refuse_change') as "appendOnly",
@@ -79,7 +92,13 @@ export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): 
       }
       // Views and materialized views are read.
       const view = t.kind === 'v' || t.kind === 'm';
-      const want = migratorTables.has(t.name) ? [] : view ? ['SELECT'] : t.appendOnly ? ['INSERT', 'SELECT'] : ['DELETE', 'INSERT', 'SELECT', 'UPDATE'];
+      const want = migratorTables.has(t.name)
+        ? []
+        : view
+          ? ['SELECT']
+          : t.appendOnly
+            ? ['INSERT', 'SELECT']
+            : ['DELETE', 'INSERT', 'SELECT', 'UPDATE'];
       if (!migratorTables.has(t.name) && !view) (t.appendOnly ? outcome.appendOnly : outcome.readWrite).push(t.name);
       if (t.granted.join() === want.join()) continue;
       await sql`revoke all on ${table} from ${role}`.execute(trx);
@@ -105,8 +124,10 @@ export async function assertCannotRewriteHistory(db: Kysely<any>): Promise<void>
     from unnest(array['events', 'event_chain']) as t`.execute(db);
   for (const r of rows) {
     if (r.update || r.delete || r.truncate || r.owner) {
-      throw new Error(`MIGRATIONS_DATABASE_URL is set, yet the service's role ${r.me} can rewrite ${r.table} ` +
-        `(${r.owner ? 'it owns it or is a member of its owner' : 'it may update, delete or truncate it'}): connect DATABASE_URL as a role that does not own the tables`);
+      throw new Error(
+        `MIGRATIONS_DATABASE_URL is set, yet the service's role ${r.me} can rewrite ${r.table} ` +
+          `(${r.owner ? 'it owns it or is a member of its owner' : 'it may update, delete or truncate it'}): connect DATABASE_URL as a role that does not own the tables`,
+      );
     }
   }
 }

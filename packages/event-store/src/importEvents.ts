@@ -61,7 +61,11 @@ export interface ImportOptions {
  * Commit in batches of some thousands of events: each call is one transaction, and a batch that
  * fails (or is run twice: 'no_stream' no longer holds) writes nothing.
  */
-export async function importEvents(db: Executor<any>, streams: readonly ImportStream[], options: ImportOptions = {}): Promise<ImportResult> {
+export async function importEvents(
+  db: Executor<any>,
+  streams: readonly ImportStream[],
+  options: ImportOptions = {},
+): Promise<ImportResult> {
   if (db.isTransaction) return importInTransaction(db, streams, options);
   return db.transaction().execute((trx) => importInTransaction(trx, streams, options));
 }
@@ -173,7 +177,10 @@ interface Inserted {
 async function insertEvents(trx: Executor<any>, rows: readonly Row[], returning: boolean): Promise<Inserted[]> {
   // data and metadata go in as JSON values, not as strings holding JSON.
   const document = `[${rows
-    .map((r) => `{"ord":${r.ord},"event_id":${JSON.stringify(r.event_id)},"stream_id":${JSON.stringify(r.stream_id)},"stream_version":${r.stream_version},"type":${JSON.stringify(r.type)},"schema_version":${r.schema_version},"occurred_at":"${r.occurred_at}","data":${r.data},"metadata":${r.metadata}}`)
+    .map(
+      (r) =>
+        `{"ord":${r.ord},"event_id":${JSON.stringify(r.event_id)},"stream_id":${JSON.stringify(r.stream_id)},"stream_version":${r.stream_version},"type":${JSON.stringify(r.type)},"schema_version":${r.schema_version},"occurred_at":"${r.occurred_at}","data":${r.data},"metadata":${r.metadata}}`,
+    )
     .join(',')}]`;
   const result = await sql<Inserted>`
     insert into events (event_id, stream_id, stream_version, type, schema_version, data, metadata, occurred_at)
@@ -298,7 +305,12 @@ async function claimStreams(trx: Executor<any>, streams: readonly ImportStream[]
     const actual = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
     const blocking = [...refused, ...fresh.filter((s) => !refused.includes(s) && actual.has(s.streamId))];
     throw new ImportRefused(
-      blocking.map((s) => ({ type: 'WrongExpectedVersion', streamId: s.streamId, expected: s.expectedVersion ?? 'no_stream', actual: actual.get(s.streamId) ?? null })),
+      blocking.map((s) => ({
+        type: 'WrongExpectedVersion',
+        streamId: s.streamId,
+        expected: s.expectedVersion ?? 'no_stream',
+        actual: actual.get(s.streamId) ?? null,
+      })),
     );
   }
   return bases;

@@ -1,4 +1,11 @@
-export { appendToStream, type AlongsideWrite, type AppendOptions, type ClaimedRows, type AppendResult, type WrongExpectedVersion } from './appendToStream';
+export {
+  appendToStream,
+  type AlongsideWrite,
+  type AppendOptions,
+  type ClaimedRows,
+  type AppendResult,
+  type WrongExpectedVersion,
+} from './appendToStream';
 export { chainEvents } from './chainEvents';
 export { readChainHead, readChainLink, type ChainLink } from './chainHead';
 export { readCheckpoint, saveCheckpoint, tryLockForTransaction } from './checkpoints';
@@ -28,6 +35,13 @@ export { frontierOf, growTree, type TreeNode } from './merkle/growTree';
 export { emptyRoot, leafHash, nodeHash } from './merkle/merkleHash';
 export { consistencyProof, inclusionProof, nodesFor, rangeHash, rootHash, type NodeLookup } from './merkle/merkleProofs';
 export { consistencyRanges, inclusionRanges, perfectSubtrees, type NodeId, type Range } from './merkle/merkleRanges';
-export { readConsistencyProof, readInclusionProof, readRootHash, type ConsistencyProof, type InclusionProof, type ProofRefusal } from './merkle/readProofs';
+export {
+  readConsistencyProof,
+  readInclusionProof,
+  readRootHash,
+  type ConsistencyProof,
+  type InclusionProof,
+  type ProofRefusal,
+} from './merkle/readProofs';
 export { insertNodes, loadFrontier, readNodes, readTreeSize } from './merkle/treeStore';
 export { verifyLog, type LogVerification, type VerifyLogOptions } from './verifyLog';

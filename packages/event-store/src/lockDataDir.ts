@@ -9,7 +9,7 @@ export class DataDirInUse extends Error {
   ) {
     super(
       `DATA_DIR ${dataDir} is in use by process ${pid} (the service, or another command): PGlite serves one process at a time. ` +
-        'Use the running service\'s endpoints (e.g. POST /v1/projections/{name}/rebuild, GET /v1/audit/integrity) or stop it first.',
+        "Use the running service's endpoints (e.g. POST /v1/projections/{name}/rebuild, GET /v1/audit/integrity) or stop it first.",
     );
   }
 }

@@ -12,7 +12,10 @@ export async function migrateToLatest(db: Kysely<any>, migrations: Record<string
   const result = await migrator.migrateToLatest();
   if ((result.error as { code?: string } | undefined)?.code === '42501') {
     // The service's least-privilege role connected without the owner's URL beside it.
-    throw new Error('this database role may not migrate (it does not own the tables): set MIGRATIONS_DATABASE_URL to the owner\'s connection', { cause: result.error });
+    throw new Error(
+      "this database role may not migrate (it does not own the tables): set MIGRATIONS_DATABASE_URL to the owner's connection",
+      { cause: result.error },
+    );
   }
   if (result.error) throw result.error;
   return result;

@@ -35,7 +35,9 @@ export async function migrateAsOwner(options: MigrateAsOwnerOptions): Promise<Ow
     const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     const grants = await grantServiceRole(owner.db, { role: serviceRole, ownedTables: options.ownedTables });
     if (grants.kind === 'same-role') {
-      throw new Error('MIGRATIONS_DATABASE_URL and DATABASE_URL log in as the same role: give the service a role of its own, or unset MIGRATIONS_DATABASE_URL');
+      throw new Error(
+        'MIGRATIONS_DATABASE_URL and DATABASE_URL log in as the same role: give the service a role of its own, or unset MIGRATIONS_DATABASE_URL',
+      );
     }
     await assertCannotRewriteHistory(options.service.db);
     return { applied, serviceRole, grants };
@@ -49,7 +51,12 @@ export async function migrateAsOwner(options: MigrateAsOwnerOptions): Promise<Ow
  * point's MIGRATIONS_DATABASE_URL), the owner migrates and grants; without it, the one role
  * migrates as it always has.
  */
-export async function migrateFor(database: Database<any>, migrations: Record<string, Migration>, ownedTables: readonly string[], ownerUrl: string | undefined): Promise<{ applied: string[]; owner?: OwnerMigration }> {
+export async function migrateFor(
+  database: Database<any>,
+  migrations: Record<string, Migration>,
+  ownedTables: readonly string[],
+  ownerUrl: string | undefined,
+): Promise<{ applied: string[]; owner?: OwnerMigration }> {
   if (ownerUrl) {
     const owner = await migrateAsOwner({ ownerUrl, service: database, migrations, ownedTables });
     return { applied: owner.applied, owner };

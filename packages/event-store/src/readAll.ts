@@ -33,10 +33,6 @@ export async function readAll(db: Executor<any>, after: LogPosition = logStart, 
 
 /** The commit-order position of an event known by its global position, if it exists. */
 export async function logPositionOf(db: Executor<any>, position: string): Promise<LogPosition | null> {
-  const row = await db
-    .selectFrom('events')
-    .select(['transaction_id', 'position'])
-    .where('position', '=', position)
-    .executeTakeFirst();
+  const row = await db.selectFrom('events').select(['transaction_id', 'position']).where('position', '=', position).executeTakeFirst();
   return row ? { transactionId: String(row.transaction_id), position: String(row.position) } : null;
 }

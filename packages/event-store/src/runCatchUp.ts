@@ -74,7 +74,8 @@ export function runCatchUp(options: CatchUpOptions): CatchUp {
         if (!unsubscribe && options.wake) unsubscribe = await options.wake(nudge);
         // A timer may fire a millisecond early by the wall clock: wait until the interval has
         // really passed, so steps are never closer than minIntervalMs.
-        for (let since = Date.now() - lastStart; running && since < minIntervalMs; since = Date.now() - lastStart) await pause(minIntervalMs - since);
+        for (let since = Date.now() - lastStart; running && since < minIntervalMs; since = Date.now() - lastStart)
+          await pause(minIntervalMs - since);
         if (!running) break;
         lastStart = Date.now();
         pending = false;

@@ -19,14 +19,24 @@ export interface VerifyFrom {
   hash: string;
 }
 
-type LinkRow = Omit<EventRow, 'position'> & { seq: string; link_position: string; prev_hash: string; hash: string; position: string | null };
+type LinkRow = Omit<EventRow, 'position'> & {
+  seq: string;
+  link_position: string;
+  prev_hash: string;
+  hash: string;
+  position: string | null;
+};
 
 /**
  * Re-derives every link after `from` (default: the genesis) from the events as stored now.
  * Finds an event altered or removed behind the database's back, a link removed or rewritten,
  * and an event slipped into the chained range without a link.
  */
-export async function verifyChain(db: Executor<any>, from: VerifyFrom = { seq: '0', hash: genesisHash }, pageSize = 2000): Promise<ChainVerification> {
+export async function verifyChain(
+  db: Executor<any>,
+  from: VerifyFrom = { seq: '0', hash: genesisHash },
+  pageSize = 2000,
+): Promise<ChainVerification> {
   let checked = 0;
   let seq = BigInt(from.seq);
   let prev = from.hash;

@@ -51,7 +51,16 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
   const treeSize = await readTreeSize(db);
   const fromLeaf = Math.min(options.fromLeaf ?? 0, treeSize);
   const result: LogVerification = {
-    ok: true, checked: 0, fromLeaf, toLeaf: fromLeaf, treeSize, complete: false, firstBrokenPosition: null, firstBrokenLeaf: null, detail: null, checkpointsChecked: 0,
+    ok: true,
+    checked: 0,
+    fromLeaf,
+    toLeaf: fromLeaf,
+    treeSize,
+    complete: false,
+    firstBrokenPosition: null,
+    firstBrokenLeaf: null,
+    detail: null,
+    checkpointsChecked: 0,
   };
   const fail = (leaf: number | null, position: string | null, detail: string) => {
     Object.assign(result, { ok: false, firstBrokenLeaf: leaf, firstBrokenPosition: position, detail });
@@ -79,12 +88,19 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
     for (const row of rows) {
       const leaf = Number(row.seq) - 1;
       if (leaf !== size) return fail(size, String(row.link_position), `the chain's link for leaf ${size} is missing`);
-      if (row.position === null || row.position === undefined) return fail(leaf, String(row.link_position), `the event at position ${row.link_position} is missing`);
+      if (row.position === null || row.position === undefined)
+        return fail(leaf, String(row.link_position), `the event at position ${row.link_position} is missing`);
       const canonical = canonicalContent(toRecordedEvent(row as EventRow));
       const hash = leafHash(canonical);
-      if (row.leaf !== hash.toString('hex')) return fail(leaf, String(row.position), row.leaf === null ? `the tree has no leaf ${leaf}` : `the event at position ${row.position} differs from its leaf in the tree`);
+      if (row.leaf !== hash.toString('hex'))
+        return fail(
+          leaf,
+          String(row.position),
+          row.leaf === null ? `the tree has no leaf ${leaf}` : `the event at position ${row.position} differs from its leaf in the tree`,
+        );
       const link = hashCanonical(prev, canonical);
-      if (row.prev_hash !== prev || row.hash !== link) return fail(leaf, String(row.position), `the chain's link for position ${row.position} does not match the event`);
+      if (row.prev_hash !== prev || row.hash !== link)
+        return fail(leaf, String(row.position), `the chain's link for position ${row.position} does not match the event`);
       prev = link;
       growTree(frontier, size, [hash]);
       size += 1;
@@ -95,7 +111,11 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
         result.checkpointsChecked += 1;
         if (rangeHash({ start: 0, end: size }, lookupIn(frontier)).toString('hex') !== cp.root_hash) {
           const position = await positionOfLeaf(db, lastMatchedCheckpoint);
-          return fail(lastMatchedCheckpoint, position, `the events no longer hash to checkpoint ${size}, signed earlier: the log was rewritten at or after leaf ${lastMatchedCheckpoint}`);
+          return fail(
+            lastMatchedCheckpoint,
+            position,
+            `the events no longer hash to checkpoint ${size}, signed earlier: the log was rewritten at or after leaf ${lastMatchedCheckpoint}`,
+          );
         }
         lastMatchedCheckpoint = size;
       }
@@ -118,9 +138,14 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
     } catch {
       stored = 'missing nodes';
     }
-    if (stored !== cp.root_hash) return fail(fromLeaf, await positionOfLeaf(db, fromLeaf), `the stored tree no longer gives the root of checkpoint ${cp.tree_size}`);
+    if (stored !== cp.root_hash)
+      return fail(fromLeaf, await positionOfLeaf(db, fromLeaf), `the stored tree no longer gives the root of checkpoint ${cp.tree_size}`);
   } else if (cp) {
-    return fail(treeSize, null, `checkpoint ${cp.tree_size} was signed over more leaves than the tree now holds (${treeSize}): the log was truncated`);
+    return fail(
+      treeSize,
+      null,
+      `checkpoint ${cp.tree_size} was signed over more leaves than the tree now holds (${treeSize}): the log was truncated`,
+    );
   }
   const unlinked = await firstUnlinkedEvent(db, BigInt(fromLeaf), BigInt(treeSize));
   if (unlinked) return fail(null, unlinked, `the event at position ${unlinked} is inside the logged range but has no link or leaf`);
@@ -139,6 +164,10 @@ async function linkHash(db: Executor<any>, seq: number): Promise<string> {
 }
 
 async function positionOfLeaf(db: Executor<any>, leaf: number): Promise<string | null> {
-  const row = await db.selectFrom('event_chain').select('position').where('seq', '=', String(leaf + 1)).executeTakeFirst();
+  const row = await db
+    .selectFrom('event_chain')
+    .select('position')
+    .where('seq', '=', String(leaf + 1))
+    .executeTakeFirst();
   return row ? String(row.position) : null;
 }

@@ -13,10 +13,16 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const note = (streamId: string, text: string): AlongsideWrite => (claimed) =>
-  sql`insert into alongside_notes (stream_id, base, note) select ${streamId}, base, ${text} from ${claimed}`;
+const note =
+  (streamId: string, text: string): AlongsideWrite =>
+  (claimed) =>
+    sql`insert into alongside_notes (stream_id, base, note) select ${streamId}, base, ${text} from ${claimed}`;
 const notes = async (streamId: string) =>
-  (await sql<{ base: string; note: string }>`select base, note from alongside_notes where stream_id = ${streamId} order by note`.execute(t.db)).rows;
+  (
+    await sql<{ base: string; note: string }>`select base, note from alongside_notes where stream_id = ${streamId} order by note`.execute(
+      t.db,
+    )
+  ).rows;
 
 it('each write alongside sees the claim (the version before the append) and commits with it', async () => {
   const id = randomUUID();
@@ -32,8 +38,12 @@ it('each write alongside sees the claim (the version before the append) and comm
 it('an append that loses writes nothing alongside; a write alongside that fails undoes the append', async () => {
   const id = randomUUID();
   await appendToStream(t.db, id, 'test', 'no_stream', [anEvent()], { alongside: [note(id, `${id}-first`)] });
-  expect(await appendToStream(t.db, id, 'test', 'no_stream', [anEvent()], { alongside: [note(id, `${id}-lost`)] })).toMatchObject({ ok: false });
-  await expect(appendToStream(t.db, id, 'test', 1, [anEvent()], { alongside: [note(id, `${id}-first`)] })).rejects.toMatchObject({ code: '23505' });
+  expect(await appendToStream(t.db, id, 'test', 'no_stream', [anEvent()], { alongside: [note(id, `${id}-lost`)] })).toMatchObject({
+    ok: false,
+  });
+  await expect(appendToStream(t.db, id, 'test', 1, [anEvent()], { alongside: [note(id, `${id}-first`)] })).rejects.toMatchObject({
+    code: '23505',
+  });
   expect(await notes(id)).toEqual([{ base: '0', note: `${id}-first` }]);
   expect(await readStream(t.db, id)).toHaveLength(1);
 });

@@ -17,7 +17,10 @@ describe('appendToStream', () => {
     const result = await appendToStream(t.db, id, 'test', 'no_stream', [anEvent('A'), anEvent('B')]);
     expect(result).toMatchObject({ ok: true, nextVersion: 2 });
     const events = await readStream(t.db, id);
-    expect(events.map((e) => [e.type, e.version])).toEqual([['A', 1], ['B', 2]]);
+    expect(events.map((e) => [e.type, e.version])).toEqual([
+      ['A', 1],
+      ['B', 2],
+    ]);
     expect(events[0]!.position).toMatch(/^\d+$/);
     expect(events[0]!.transactionId).toMatch(/^\d+$/);
     expect(events[0]!.recordedAt).toBeInstanceOf(Date);
@@ -58,7 +61,9 @@ describe('appendToStream', () => {
   it('events cannot be updated, deleted or truncated, whatever the code does', async () => {
     const id = randomUUID();
     await appendToStream(t.db, id, 'test', 'no_stream', [anEvent()]);
-    await expect(sql`update events set type = 'Forged' where stream_id = ${id}`.execute(t.db)).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(sql`update events set type = 'Forged' where stream_id = ${id}`.execute(t.db)).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(sql`delete from events where stream_id = ${id}`.execute(t.db)).rejects.toThrow(/append-only: DELETE refused/);
     await expect(sql`truncate events cascade`.execute(t.db)).rejects.toThrow(/append-only: TRUNCATE refused/);
     expect((await readStream(t.db, id))[0]!.type).toBe('Tested');

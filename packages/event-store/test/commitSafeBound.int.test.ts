@@ -39,7 +39,7 @@ async function holdWriteTransaction(client: pg.Client): Promise<() => Promise<vo
 
 async function tail(): Promise<string[]> {
   const ids: string[] = [];
-  for (let at = logStart; ; ) {
+  for (let at = logStart; ;) {
     const { events, last } = await readAll(t.db, at, 1000);
     if (events.length === 0) return ids;
     ids.push(...events.map((e) => e.streamId));
@@ -104,7 +104,10 @@ it('a role that is not a superuser gets the same bound (backend_xid and datid ar
     const id = randomUUID();
     expect(await appendToStream(t.db, id, 'test', 'no_stream', [anEvent()])).toMatchObject({ ok: true });
     const bound = commitSafeBound.compile(t.db).sql;
-    const { rows } = await reader.query<{ n: string }>(`select count(*) as n from events where stream_id = $1 and transaction_id < ${bound}`, [id]);
+    const { rows } = await reader.query<{ n: string }>(
+      `select count(*) as n from events where stream_id = $1 and transaction_id < ${bound}`,
+      [id],
+    );
     expect(Number(rows[0]!.n)).toBe(1);
   } finally {
     await release();

@@ -28,7 +28,9 @@ it('names the exact position of a row altered with the trigger disabled', async 
   await appendToStream(t.db, id, 'test', 'no_stream', [anEvent('A', { amount: 1 }), anEvent('B', { amount: 2 })]);
   await appendToStream(t.db, randomUUID(), 'test', 'no_stream', [anEvent()]);
   await chainAll();
-  const [victim] = (await sql<{ position: string }>`select position from events where stream_id = ${id} and stream_version = 2`.execute(t.db)).rows;
+  const [victim] = (
+    await sql<{ position: string }>`select position from events where stream_id = ${id} and stream_version = 2`.execute(t.db)
+  ).rows;
 
   await sql`alter table events disable trigger events_immutable`.execute(t.db);
   await sql`update events set data = '{"amount": 200}' where position = ${victim!.position}`.execute(t.db);

@@ -2,7 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index';
-import { appendToStream, chainEvents, importEvents, logStart, migrateToLatest, openDatabase, readAll, readStream, verifyChain, type LogPosition } from '../src/index';
+import {
+  appendToStream,
+  chainEvents,
+  importEvents,
+  logStart,
+  migrateToLatest,
+  openDatabase,
+  readAll,
+  readStream,
+  verifyChain,
+  type LogPosition,
+} from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { anEvent } from './support';
 
@@ -16,10 +27,17 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const history = (n: number, at = '2017-10-12T08:00:00.000Z') =>
-  Array.from({ length: n }, (_v, i) => ({ ...anEvent(`Step${i + 1}`, { i, note: 'ü "quoted" \\ back\tslash' }), occurredAt: new Date(Date.parse(at) + i * 86_400_000) }));
+  Array.from({ length: n }, (_v, i) => ({
+    ...anEvent(`Step${i + 1}`, { i, note: 'ü "quoted" \\ back\tslash' }),
+    occurredAt: new Date(Date.parse(at) + i * 86_400_000),
+  }));
 
 it('imports many streams in one transaction: versions in order, business times kept, every field as given', async () => {
-  const streams = Array.from({ length: 300 }, (_v, i) => ({ streamId: randomUUID(), streamType: 'deportation', events: history(1 + (i % 5)) }));
+  const streams = Array.from({ length: 300 }, (_v, i) => ({
+    streamId: randomUUID(),
+    streamType: 'deportation',
+    events: history(1 + (i % 5)),
+  }));
   const result = await importEvents(t.db, streams, { rowsPerStatement: 64 });
   expect(result).toMatchObject({ ok: true, streams: 300, events: streams.reduce((n, s) => n + s.events.length, 0) });
 
@@ -28,10 +46,15 @@ it('imports many streams in one transaction: versions in order, business times k
   expect(read.map((e) => [e.version, e.type, e.id, e.occurredAt.toISOString(), e.data, e.metadata])).toEqual(
     sample.events.map((e, i) => [i + 1, e.type, expect.any(String), e.occurredAt.toISOString(), e.data, e.metadata]),
   );
-  const { rows } = await sql<{ stream_type: string; version: string }>`select stream_type, version from streams where stream_id = ${sample.streamId}`.execute(t.db);
+  const { rows } = await sql<{
+    stream_type: string;
+    version: string;
+  }>`select stream_type, version from streams where stream_id = ${sample.streamId}`.execute(t.db);
   expect(rows[0]).toEqual({ stream_type: 'deportation', version: String(sample.events.length) });
   // One transaction: every imported event carries the same transaction id, positions in input order.
-  const { rows: tx } = await sql<{ n: string }>`select count(distinct transaction_id) as n from events where stream_id = any(${streams.map((s) => s.streamId)}::text[])`.execute(t.db);
+  const { rows: tx } = await sql<{
+    n: string;
+  }>`select count(distinct transaction_id) as n from events where stream_id = any(${streams.map((s) => s.streamId)}::text[])`.execute(t.db);
   expect(tx[0]!.n).toBe('1');
 });
 
@@ -39,10 +62,17 @@ it('keeps given event ids, and extends an existing stream from its expected vers
   const id = randomUUID();
   await appendToStream(t.db, id, 'case', 'no_stream', [anEvent('Filed'), anEvent('Verified')]);
   const ids = [randomUUID(), randomUUID()];
-  const result = await importEvents(t.db, [{ streamId: id, streamType: 'case', expectedVersion: 2, events: ids.map((eventId, i) => ({ ...anEvent(`Later${i}`), id: eventId })) }]);
+  const result = await importEvents(t.db, [
+    { streamId: id, streamType: 'case', expectedVersion: 2, events: ids.map((eventId, i) => ({ ...anEvent(`Later${i}`), id: eventId })) },
+  ]);
   expect(result.ok).toBe(true);
   const read = await readStream(t.db, id);
-  expect(read.map((e) => [e.version, e.type])).toEqual([[1, 'Filed'], [2, 'Verified'], [3, 'Later0'], [4, 'Later1']]);
+  expect(read.map((e) => [e.version, e.type])).toEqual([
+    [1, 'Filed'],
+    [2, 'Verified'],
+    [3, 'Later0'],
+    [4, 'Later1'],
+  ]);
   expect(read.slice(2).map((e) => e.id)).toEqual(ids);
 });
 
@@ -85,7 +115,10 @@ it("inside the caller's transaction, a refused import leaves that transaction us
     await appendToStream(trx, mine, 'case', 'no_stream', [anEvent('Mine')]);
     expect((await importEvents(trx, [{ streamId: taken, streamType: 'case', events: history(1) }])).ok).toBe(false);
     // The transaction wrote an event of its own first: the chainer, not the import, links them.
-    expect(await importEvents(trx, [{ streamId: randomUUID(), streamType: 'case', events: history(1) }])).toMatchObject({ ok: true, chained: false });
+    expect(await importEvents(trx, [{ streamId: randomUUID(), streamType: 'case', events: history(1) }])).toMatchObject({
+      ok: true,
+      chained: false,
+    });
   });
   expect((await readStream(t.db, mine)).map((e) => e.type)).toEqual(['Mine']);
   while ((await chainEvents(t.db, 1000)) > 0);
@@ -94,7 +127,12 @@ it("inside the caller's transaction, a refused import leaves that transaction us
 
 it('refuses a stream given twice, or with no events', async () => {
   const id = randomUUID();
-  await expect(importEvents(t.db, [{ streamId: id, streamType: 'case', events: history(1) }, { streamId: id, streamType: 'case', events: history(1) }])).rejects.toThrow(/twice/);
+  await expect(
+    importEvents(t.db, [
+      { streamId: id, streamType: 'case', events: history(1) },
+      { streamId: id, streamType: 'case', events: history(1) },
+    ]),
+  ).rejects.toThrow(/twice/);
   await expect(importEvents(t.db, [{ streamId: randomUUID(), streamType: 'case', events: [] }])).rejects.toThrow(/no events/);
 });
 
@@ -132,7 +170,10 @@ it('imports beside concurrent appends: a tail reader sees each event once, and t
   });
   const imports = (async () => {
     for (let b = 0; b < 10; b++) {
-      const result = await importEvents(t.db, Array.from({ length: 50 }, () => ({ streamId: randomUUID(), streamType: 'case', events: history(3) })));
+      const result = await importEvents(
+        t.db,
+        Array.from({ length: 50 }, () => ({ streamId: randomUUID(), streamType: 'case', events: history(3) })),
+      );
       expect(result.ok).toBe(true);
     }
   })();
@@ -151,7 +192,11 @@ it('links its own events into the chain in the same transaction: verifiable at c
   const fresh = await createTestDatabase();
   try {
     await appendToStream(fresh.db, randomUUID(), 'case', 'no_stream', [anEvent(), anEvent()]); // committed, not yet chained
-    const result = await importEvents(fresh.db, Array.from({ length: 40 }, () => ({ streamId: randomUUID(), streamType: 'case', events: history(4) })), { rowsPerStatement: 50, waitForOlderMs: 30_000 });
+    const result = await importEvents(
+      fresh.db,
+      Array.from({ length: 40 }, () => ({ streamId: randomUUID(), streamType: 'case', events: history(4) })),
+      { rowsPerStatement: 50, waitForOlderMs: 30_000 },
+    );
     expect(result).toMatchObject({ ok: true, events: 160, chained: true });
     // The two appended before it were linked first, then the 160: nothing left for the chainer.
     expect(await verifyChain(fresh.db)).toMatchObject({ ok: true, checked: 162 });
@@ -178,7 +223,9 @@ it('leaves its events to the chainer when an older transaction stays open, rathe
       await held;
     });
     await isOpen;
-    const result = await importEvents(fresh.db, [{ streamId: randomUUID(), streamType: 'case', events: history(3) }], { waitForOlderMs: 100 });
+    const result = await importEvents(fresh.db, [{ streamId: randomUUID(), streamType: 'case', events: history(3) }], {
+      waitForOlderMs: 100,
+    });
     expect(result).toMatchObject({ ok: true, chained: false });
     release();
     await older;

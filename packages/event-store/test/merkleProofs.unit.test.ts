@@ -39,7 +39,7 @@ function grow(): Map<string, Buffer> {
   const nodes = new Map<string, Buffer>();
   const frontier: TreeNode[] = [];
   let size = 0;
-  for (let batch = 1; size < N; batch = (batch * 7 + 3) % 23 + 1) {
+  for (let batch = 1; size < N; batch = ((batch * 7 + 3) % 23) + 1) {
     const next = leaves.slice(size, size + batch).map((d) => sha(Buffer.from([0]), d));
     // Reload the frontier from the map each time, as the store does from its table.
     const loaded = frontierOf(size).map((n) => ({ ...n, hash: nodes.get(`${n.level}:${n.index}`)! }));

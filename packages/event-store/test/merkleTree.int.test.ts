@@ -2,7 +2,16 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  appendToStream, canonicalContent, chainEvents, importEvents, readConsistencyProof, readInclusionProof, readRootHash, readTreeSize, toRecordedEvent, type EventRow,
+  appendToStream,
+  canonicalContent,
+  chainEvents,
+  importEvents,
+  readConsistencyProof,
+  readInclusionProof,
+  readRootHash,
+  readTreeSize,
+  toRecordedEvent,
+  type EventRow,
 } from '../src/index';
 import { chainAll } from '../../../test/support/chainAll';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
@@ -29,10 +38,15 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 it('grows with the chain, leaf for link, through appends and an inline import, to the RFC 9162 root', async () => {
-  for (let i = 0; i < 13; i++) await appendToStream(t.db, randomUUID(), 'test', 'no_stream', [anEvent('A', { i, x: 1e-7, y: -0 }), anEvent()]);
+  for (let i = 0; i < 13; i++)
+    await appendToStream(t.db, randomUUID(), 'test', 'no_stream', [anEvent('A', { i, x: 1e-7, y: -0 }), anEvent()]);
   while ((await chainEvents(t.db, 5)) > 0);
   await chainAll(t.db);
-  const streams = Array.from({ length: 20 }, (_v, i) => ({ streamId: randomUUID(), streamType: 'test', events: [anEvent('I', { i, s: '\u{1F600}é' })] }));
+  const streams = Array.from({ length: 20 }, (_v, i) => ({
+    streamId: randomUUID(),
+    streamType: 'test',
+    events: [anEvent('I', { i, s: '\u{1F600}é' })],
+  }));
   expect(await importEvents(t.db, streams, { rowsPerStatement: 7 })).toMatchObject({ ok: true }); // inline, or left to the chainer if an older transaction lingered
   await appendToStream(t.db, randomUUID(), 'test', 'no_stream', [anEvent()]);
   while ((await chainEvents(t.db, 4)) > 0);
@@ -41,7 +55,8 @@ it('grows with the chain, leaf for link, through appends and an inline import, t
   const leaves = await leavesInChainOrder(t.db);
   expect(leaves).toHaveLength(47);
   expect(await readTreeSize(t.db)).toBe(47);
-  for (const size of [0, 1, 2, 3, 26, 46, 47]) expect((await readRootHash(t.db, size)).toString('hex'), `size ${size}`).toBe(mth(leaves.slice(0, size)).toString('hex'));
+  for (const size of [0, 1, 2, 3, 26, 46, 47])
+    expect((await readRootHash(t.db, size)).toString('hex'), `size ${size}`).toBe(mth(leaves.slice(0, size)).toString('hex'));
 
   // A proof for a real event verifies against the recomputed root (RFC 9162 §2.1.3.2).
   const { rows } = await sql<{ position: string; seq: string }>`select position, seq from event_chain where seq = 30`.execute(t.db);
@@ -49,13 +64,19 @@ it('grows with the chain, leaf for link, through appends and an inline import, t
   if (!proof.ok) throw new Error(proof.reason);
   expect(proof.leafIndex).toBe(29);
   expect(proof.leafHash).toEqual(sha(Buffer.from([0]), leaves[29]!));
-  let fn = 29, sn = 39, r = proof.leafHash;
+  let fn = 29,
+    sn = 39,
+    r = proof.leafHash;
   for (const p of proof.path) {
     if (fn % 2 === 1 || fn === sn) {
       r = sha(Buffer.from([1]), p, r);
-      while (fn % 2 === 0 && fn !== 0) { fn >>= 1; sn >>= 1; }
+      while (fn % 2 === 0 && fn !== 0) {
+        fn >>= 1;
+        sn >>= 1;
+      }
     } else r = sha(Buffer.from([1]), r, p);
-    fn >>= 1; sn >>= 1;
+    fn >>= 1;
+    sn >>= 1;
   }
   expect(r).toEqual(mth(leaves.slice(0, 40)));
 

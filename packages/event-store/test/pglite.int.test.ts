@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index';
-import { announceAppends, appendToStream, chainEvents, migrateToLatest, openDatabase, readAll, readStream, verifyChain } from '../src/index';
+import {
+  announceAppends,
+  appendToStream,
+  chainEvents,
+  migrateToLatest,
+  openDatabase,
+  readAll,
+  readStream,
+  verifyChain,
+} from '../src/index';
 import { anEvent } from './support';
 
 // The no-install default of `npm start`: the same store code on embedded PGlite.

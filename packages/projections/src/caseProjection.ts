@@ -30,7 +30,10 @@ export interface Counters<Row> {
 }
 
 /** Every table a projection owns: rebuilt, compared and swapped together. */
-export const tablesOf = (projection: CaseProjection): string[] => [projection.table, ...(projection.counters ? [projection.counters.table] : [])];
+export const tablesOf = (projection: CaseProjection): string[] => [
+  projection.table,
+  ...(projection.counters ? [projection.counters.table] : []),
+];
 
 /** Where a projection writes: its live table, or its shadow while it is rebuilt aside. */
 export interface Target {

@@ -1,5 +1,13 @@
 import { toDomainEvent } from '@cco/case-records';
-import { statusAfter, type CaseEvent, type CaseEventType, type CaseKind, type CaseStatus, type Party, type RefusalGround } from '@cco/domain';
+import {
+  statusAfter,
+  type CaseEvent,
+  type CaseEventType,
+  type CaseKind,
+  type CaseStatus,
+  type Party,
+  type RefusalGround,
+} from '@cco/domain';
 import type { RecordedEvent } from '@cco/event-store';
 
 // The columns both read models carry about where a case stands, and the one pure fold that

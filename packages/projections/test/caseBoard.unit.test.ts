@@ -53,14 +53,27 @@ describe('case board: given events → rows', () => {
       recorded('w', [filed({ at: '2018-01-01T00:00:00Z' }), verified('2018-01-02T00:00:00Z'), withdrawn('2018-01-03T00:00:00Z')]),
     );
     expect(r).toMatchObject({ status: 'refused', refusal_ground: 'no_warrant', refused_at: new Date('2018-01-05T00:00:00Z') });
-    expect(w).toMatchObject({ status: 'withdrawn', withdrawn_at: new Date('2018-01-03T00:00:00Z'), verified_at: new Date('2018-01-02T00:00:00Z') });
+    expect(w).toMatchObject({
+      status: 'withdrawn',
+      withdrawn_at: new Date('2018-01-03T00:00:00Z'),
+      verified_at: new Date('2018-01-02T00:00:00Z'),
+    });
   });
 
   it('a victim repatriation carries its 30-day due date and the verdict recorded on verification', () => {
     const [row] = board(
-      recorded('v', [filed({ kind: 'victim_repatriation', by: 'KH', at: '2019-01-01T00:00:00Z' }), verified('2019-02-15T00:00:00Z', false)]),
+      recorded('v', [
+        filed({ kind: 'victim_repatriation', by: 'KH', at: '2019-01-01T00:00:00Z' }),
+        verified('2019-02-15T00:00:00Z', false),
+      ]),
     );
-    expect(row).toMatchObject({ kind: 'victim_repatriation', requesting_party: 'KH', offences: [], verification_due_by: new Date('2019-01-31T00:00:00Z'), verified_within_deadline: false });
+    expect(row).toMatchObject({
+      kind: 'victim_repatriation',
+      requesting_party: 'KH',
+      offences: [],
+      verification_due_by: new Date('2019-01-31T00:00:00Z'),
+      verified_within_deadline: false,
+    });
   });
 
   it('holds no personal data', () => {
@@ -73,7 +86,10 @@ describe('case board: given events → rows', () => {
   });
 
   it('an event that is no step (e.g. about erasure) moves the version, not the lifecycle', () => {
-    const events = recorded('e', [filed({ at: '2019-01-01T00:00:00Z' }), { ...completed('2019-02-01T00:00:00Z'), type: 'ErasureRequested' }]);
+    const events = recorded('e', [
+      filed({ at: '2019-01-01T00:00:00Z' }),
+      { ...completed('2019-02-01T00:00:00Z'), type: 'ErasureRequested' },
+    ]);
     expect(board(events)[0]).toMatchObject({ status: 'filed', completed_at: null, version: 2, updated_at: events[1]!.recordedAt });
   });
 
@@ -81,12 +97,19 @@ describe('case board: given events → rows', () => {
     const [first, ...rest] = recorded('c3', deportation('2019-05-01T00:00:00Z'));
     const [stored] = board([first!]);
     const untouched = board(recorded('c4', [filed({ at: '2019-05-02T00:00:00Z' })]))[0]!;
-    const rows = new Map([['c3', stored!], ['c4', untouched]]);
-    expect(foldRows(caseBoard, rows, [rest[0]!])).toEqual([{ ...stored, status: 'identity_verified', verified_at: rest[0]!.occurredAt, version: 2, updated_at: rest[0]!.recordedAt }]);
+    const rows = new Map([
+      ['c3', stored!],
+      ['c4', untouched],
+    ]);
+    expect(foldRows(caseBoard, rows, [rest[0]!])).toEqual([
+      { ...stored, status: 'identity_verified', verified_at: rest[0]!.occurredAt, version: 2, updated_at: rest[0]!.recordedAt },
+    ]);
   });
 });
 
 it('completing a handed-over case is the only way to "completed"', () => {
-  const [row] = board(recorded('h', [filed({ at: '2019-01-01T00:00:00Z' }), verified('2019-01-02T00:00:00Z'), handedOver('2019-01-03T00:00:00Z')]));
+  const [row] = board(
+    recorded('h', [filed({ at: '2019-01-01T00:00:00Z' }), verified('2019-01-02T00:00:00Z'), handedOver('2019-01-03T00:00:00Z')]),
+  );
   expect(row).toMatchObject({ status: 'handed_over', completed_at: null });
 });

@@ -7,7 +7,7 @@ import { projectBatch, readLag, type CaseProjection } from '../src/index';
  * for a moment, and an empty batch then only means "not yet".
  */
 export async function catchUp(db: Executor<any>, projection: CaseProjection, batchSize = 500): Promise<void> {
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline;) {
     if ((await projectBatch(db, projection, batchSize)) > 0) continue;
     if ((await readLag(db, [projection]))[0]!.eventsBehind === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 20));

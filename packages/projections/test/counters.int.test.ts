@@ -28,11 +28,34 @@ const byStatus: CaseProjection<Row> = {
 
 let position = 0;
 const event = (caseId: string, type: string): RecordedEvent => ({
-  id: randomUUID(), streamId: caseId, type, version: 1, position: String(++position), transactionId: '1', schemaVersion: 1,
-  occurredAt: new Date(), recordedAt: new Date(), data: {}, metadata: { actor: 'tester', party: 'KH', correlationId: 'c', causationId: null },
+  id: randomUUID(),
+  streamId: caseId,
+  type,
+  version: 1,
+  position: String(++position),
+  transactionId: '1',
+  schemaVersion: 1,
+  occurredAt: new Date(),
+  recordedAt: new Date(),
+  data: {},
+  metadata: { actor: 'tester', party: 'KH', correlationId: 'c', causationId: null },
 });
-const counts = async () => Object.fromEntries((await sql<{ status: string; count: number }>`select status, count from t_counts order by status`.execute(db.db)).rows.map((r) => [r.status, r.count]));
-const recount = async () => Object.fromEntries((await sql<{ status: string; count: number }>`select status, count(*)::int as count from t_cases group by status order by status`.execute(db.db)).rows.map((r) => [r.status, r.count]));
+const counts = async () =>
+  Object.fromEntries(
+    (await sql<{ status: string; count: number }>`select status, count from t_counts order by status`.execute(db.db)).rows.map((r) => [
+      r.status,
+      r.count,
+    ]),
+  );
+const recount = async () =>
+  Object.fromEntries(
+    (
+      await sql<{
+        status: string;
+        count: number;
+      }>`select status, count(*)::int as count from t_cases group by status order by status`.execute(db.db)
+    ).rows.map((r) => [r.status, r.count]),
+  );
 
 it('counts each row under its facts, moves the count when a fact changes, and drops counters at zero', async () => {
   const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];

@@ -14,13 +14,17 @@ const percentileCont = (sorted: number[], p: number) => {
 
 it('equals percentile_cont over the multiset, for any multiset and p', () => {
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 300 }), fc.constantFrom(0, 0.1, 0.5, 0.9, 0.99, 1), (days, p) => {
-      const counts = new Map<number, number>();
-      for (const d of days) counts.set(d, (counts.get(d) ?? 0) + 1);
-      const histogram = [...counts].map(([d, count]) => ({ days: d, count })).sort((a, b) => a.days - b.days);
-      const sorted = [...days].sort((a, b) => a - b);
-      expect(histogramPercentile(histogram, days.length, p)).toBe(Math.round(percentileCont(sorted, p) * 100) / 100);
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 300 }),
+      fc.constantFrom(0, 0.1, 0.5, 0.9, 0.99, 1),
+      (days, p) => {
+        const counts = new Map<number, number>();
+        for (const d of days) counts.set(d, (counts.get(d) ?? 0) + 1);
+        const histogram = [...counts].map(([d, count]) => ({ days: d, count })).sort((a, b) => a.days - b.days);
+        const sorted = [...days].sort((a, b) => a - b);
+        expect(histogramPercentile(histogram, days.length, p)).toBe(Math.round(percentileCont(sorted, p) * 100) / 100);
+      },
+    ),
   );
 });
 

@@ -17,8 +17,12 @@ afterAll(() => db.close());
 
 /** The projections' tables' indexes as the migrations made them: names and definitions. */
 const indexesOf = async (tables: string[]) =>
-  (await sql<{ indexname: string; indexdef: string }>`
-    select indexname, indexdef from pg_indexes where tablename = any(${tables}::text[]) and schemaname = current_schema() order by indexname`.execute(db.db)).rows;
+  (
+    await sql<{ indexname: string; indexdef: string }>`
+    select indexname, indexdef from pg_indexes where tablename = any(${tables}::text[]) and schemaname = current_schema() order by indexname`.execute(
+      db.db,
+    )
+  ).rows;
 
 it('rebuilds aside while the live runner, writers and readers go on, then swaps in an equal model', async () => {
   const migrated = await indexesOf(['case_board']);
@@ -52,7 +56,9 @@ it('rebuilds aside while the live runner, writers and readers go on, then swaps 
 it('reports a live model that drifted from the log, and replaces it with the rebuilt one', async () => {
   await catchUp(db.db, statistics);
   const { rows } = await sql<{ case_id: string }>`select case_id from statistics_cases where status = 'completed' limit 1`.execute(db.db);
-  await sql`update statistics_cases set offence = 'other', completed_at = completed_at + interval '1 year' where case_id = ${rows[0]!.case_id}`.execute(db.db);
+  await sql`update statistics_cases set offence = 'other', completed_at = completed_at + interval '1 year' where case_id = ${rows[0]!.case_id}`.execute(
+    db.db,
+  );
 
   const migrated = await indexesOf(['statistics_cases', 'statistics_daily']);
   const drifted = await rebuildProjection(db.db, statistics);
@@ -62,7 +68,11 @@ it('reports a live model that drifted from the log, and replaces it with the reb
 });
 
 it('rebuilds asked at once take turns in one process; across instances a newer one supersedes an older', async () => {
-  const together = await Promise.all([rebuildProjection(db.db, caseBoard), rebuildProjection(db.db, caseBoard), rebuildProjection(db.db, statistics)]);
+  const together = await Promise.all([
+    rebuildProjection(db.db, caseBoard),
+    rebuildProjection(db.db, caseBoard),
+    rebuildProjection(db.db, statistics),
+  ]);
   expect(together.map((r) => r.equal)).toEqual([true, true, true]);
 
   const instance = await openDatabase<any>({ url: db.url, poolSize: 2 });
@@ -88,7 +98,10 @@ it('runs on PGlite too: catch up, rebuild, swap', async () => {
     await appendCaseHistories(pglite.db, caseHistoryList({ cases: 12 }));
     for (const projection of [caseBoard, statistics]) {
       while ((await projectBatch(pglite.db, projection, 5)) > 0);
-      expect(await rebuildProjection(pglite.db, projection, { batchSize: 7 })).toMatchObject({ equal: true, comparison: { rebuiltRows: 12 } });
+      expect(await rebuildProjection(pglite.db, projection, { batchSize: 7 })).toMatchObject({
+        equal: true,
+        comparison: { rebuiltRows: 12 },
+      });
     }
   } finally {
     await pglite.close();

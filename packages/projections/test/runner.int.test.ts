@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const rowCount = async (table: string) => (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db.db)).rows[0]!.n;
+const rowCount = async (table: string) =>
+  (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db.db)).rows[0]!.n;
 
 it('a handler that throws mid-batch leaves rows and checkpoint untouched; after a restart the model equals a rebuild from zero', async () => {
   await appendCaseHistories(db.db, caseHistoryList({ cases: 40 }));
@@ -52,9 +53,14 @@ it('a crash after the rows were written but before the checkpoint: both roll bac
       end if;
       return new;
     end $$`.execute(db.db);
-  await sql`create trigger fail_checkpoint before insert or update on checkpoints for each row execute function fail_checkpoint()`.execute(db.db);
+  await sql`create trigger fail_checkpoint before insert or update on checkpoints for each row execute function fail_checkpoint()`.execute(
+    db.db,
+  );
   const checkpoint = await readCheckpoint(db.db, checkpointOf(statistics));
-  const completedRows = () => sql<{ n: number }>`select count(*)::int as n from statistics_cases where completed_at is not null and kind = 'deportation'`.execute(db.db);
+  const completedRows = () =>
+    sql<{ n: number }>`select count(*)::int as n from statistics_cases where completed_at is not null and kind = 'deportation'`.execute(
+      db.db,
+    );
 
   await expect(projectBatch(db.db, statistics)).rejects.toThrow('crash before the checkpoint');
   expect(await readCheckpoint(db.db, checkpointOf(statistics))).toEqual(checkpoint);
@@ -93,7 +99,8 @@ it('two runners at once (two instances, two pools) never apply an event twice', 
     const [a, b] = await runners;
     const events = (await sql<{ n: number }>`select count(*)::int as n from events`.execute(db.db)).rows[0]!.n;
     expect(a + b).toBe(events);
-    const wrong = await sql`select s.stream_id, s.version, c.applied from streams s left join projection_test_counts c on c.case_id = s.stream_id
+    const wrong =
+      await sql`select s.stream_id, s.version, c.applied from streams s left join projection_test_counts c on c.case_id = s.stream_id
       where c.applied is distinct from s.version`.execute(db.db);
     expect(wrong.rows).toEqual([]);
   } finally {

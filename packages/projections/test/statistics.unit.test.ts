@@ -29,21 +29,32 @@ describe('statistics: given events → fact rows', () => {
   });
 
   it('victims have no offence; the 30-day verdict is the one the decider recorded', () => {
-    const [row] = facts(recorded('v', [filed({ kind: 'victim_repatriation', at: '2019-01-01T00:00:00Z' }), verified('2019-01-20T00:00:00Z', true)]));
+    const [row] = facts(
+      recorded('v', [filed({ kind: 'victim_repatriation', at: '2019-01-01T00:00:00Z' }), verified('2019-01-20T00:00:00Z', true)]),
+    );
     expect(row).toMatchObject({ offence: null, verified_within_deadline: true, status: 'identity_verified' });
   });
 
   it('refusal grounds and completion kinds', () => {
     const [r, x] = facts(
       recorded('r', [filed({ at: '2018-01-01T00:00:00Z' }), refused('2018-02-01T00:00:00Z', 'sovereignty')]),
-      recorded('x', [filed({ kind: 'extradition', at: '2018-01-01T00:00:00Z' }), verified('2018-01-09T00:00:00Z'), completed('2018-03-01T00:00:00Z', 'ExtraditionCompleted')]),
+      recorded('x', [
+        filed({ kind: 'extradition', at: '2018-01-01T00:00:00Z' }),
+        verified('2018-01-09T00:00:00Z'),
+        completed('2018-03-01T00:00:00Z', 'ExtraditionCompleted'),
+      ]),
     );
     expect(r).toMatchObject({ status: 'refused', refusal_ground: 'sovereignty' });
     expect(x).toMatchObject({ kind: 'extradition', status: 'completed', completed_at: new Date('2018-03-01T00:00:00Z') });
   });
 
   it('holds no personal data, and no free text', () => {
-    const text = JSON.stringify(facts(recorded('p', deportation('2019-03-01T00:00:00Z')), recorded('q', [filed({ at: '2019-01-01T00:00:00Z' }), refused('2019-01-02T00:00:00Z')])));
+    const text = JSON.stringify(
+      facts(
+        recorded('p', deportation('2019-03-01T00:00:00Z')),
+        recorded('q', [filed({ at: '2019-01-01T00:00:00Z' }), refused('2019-01-02T00:00:00Z')]),
+      ),
+    );
     for (const value of [...personalValues, 'call centre', 'documents do not match']) expect(text).not.toContain(value);
   });
 });

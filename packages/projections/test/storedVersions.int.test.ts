@@ -32,7 +32,9 @@ it('the live runner and a rebuild both fold a stored v1 filing in its current sh
   const caseId = randomUUID();
   const metadata = { actor: 'kh-officer', party: 'KH', roles: ['officer'], correlationId: randomUUID(), causationId: null };
   const v1 = { kind: 'deportation', subject: { nationality: 'CN', names: [{ family: 'Li', given: 'Wei' }], documents: [] } };
-  const appended = await appendToStream(db.db, caseId, 'deportation', 'no_stream', [{ type: 'RequestFiled', schemaVersion: 1, data: v1, metadata, occurredAt: new Date() }]);
+  const appended = await appendToStream(db.db, caseId, 'deportation', 'no_stream', [
+    { type: 'RequestFiled', schemaVersion: 1, data: v1, metadata, occurredAt: new Date() },
+  ]);
   expect(appended.ok).toBe(true);
 
   while ((await projectBatch(db.db, filingShapes, 10)) > 0);

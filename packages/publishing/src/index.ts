@@ -4,7 +4,13 @@
 
 export { analyticsAllowList, analyticsEnvelope } from './analyticsAllowList';
 export { createKafka, type Log } from './createKafka';
-export { analyticsMessageSchema, checkpointMessageSchema, eventAsReadSchema, messageHeadersSchema, messageKeySchema } from './messageSchemas';
+export {
+  analyticsMessageSchema,
+  checkpointMessageSchema,
+  eventAsReadSchema,
+  messageHeadersSchema,
+  messageKeySchema,
+} from './messageSchemas';
 export { measureRelayLag, type RelayLag } from './measureRelayLag';
 export { pickAllowed } from './pickAllowed';
 export { provisionTopics } from './provisionTopics';
@@ -17,5 +23,11 @@ export { toAnalyticsMessage } from './toAnalyticsMessage';
 export { toEventAsRead, type EventAsRead } from './toEventAsRead';
 export { toEventMessage } from './toEventMessage';
 export { analyticsTopic, eventIdHeader, eventsTopic, eventTypeHeader } from './topics';
-export { checkpointRelayName, relayCheckpoints, startCheckpointRelay, type CheckpointMessage, type CheckpointRelay } from './relayCheckpoints';
+export {
+  checkpointRelayName,
+  relayCheckpoints,
+  startCheckpointRelay,
+  type CheckpointMessage,
+  type CheckpointRelay,
+} from './relayCheckpoints';
 export { checkpointsTopic } from './topics';

@@ -7,7 +7,10 @@ import { eventIdHeader, eventTypeHeader } from './topics';
 // analytics topic's value is checked against them before it is sent, and openapi/asyncapi.json
 // is generated from them (scripts/asyncapi.ts).
 
-const position = z.string().regex(/^\d{1,19}$/).describe('Place in the global log (int8 as a decimal string)');
+const position = z
+  .string()
+  .regex(/^\d{1,19}$/)
+  .describe('Place in the global log (int8 as a decimal string)');
 
 /** Key of both topics: the case id, so every event of a case lands on one partition, in order. */
 export const messageKeySchema = z.uuid().describe('The case id (streamId)');
@@ -70,7 +73,9 @@ const analyticsOf = (type: CaseEventType) =>
     occurredAt: z.iso.datetime(),
     recordedAt: z.iso.datetime(),
     metadata: z.strictObject({ party: z.enum(parties).describe('The acting party (never the officer)') }),
-    data: dataSchemaOf(analyticsAllowList[type].map((path) => path.replace(/^data\./, ''))).describe(`${type}: only its allow-listed fields`),
+    data: dataSchemaOf(analyticsAllowList[type].map((path) => path.replace(/^data\./, ''))).describe(
+      `${type}: only its allow-listed fields`,
+    ),
   });
 
 /**
@@ -89,7 +94,10 @@ export const checkpointMessageSchema = z
   .strictObject({
     origin: z.string().min(1).describe('The log’s origin line (the checkpoint key’s name)'),
     treeSize: z.number().int().min(0).describe('Leaves (events) the checkpoint covers'),
-    rootHash: z.string().regex(/^[0-9a-f]{64}$/).describe('RFC 9162 root hash, lowercase hex'),
+    rootHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .describe('RFC 9162 root hash, lowercase hex'),
     note: z.string().describe('The C2SP signed note: tlog-checkpoint body and its Ed25519 signature lines'),
     issuedAt: z.iso.datetime(),
   })

@@ -31,7 +31,11 @@ const kafkaEnvSchema = z.object({
   KAFKA_CHECKPOINTS_TOPIC: z.string().min(1).default(checkpointsTopic),
   KAFKA_TOPIC_PARTITIONS: count(6),
   KAFKA_TOPIC_REPLICATION_FACTOR: count(3),
-  KAFKA_TOPIC_RETENTION_MS: z.coerce.number().int().min(-1).default(7 * 24 * 3600 * 1000),
+  KAFKA_TOPIC_RETENTION_MS: z.coerce
+    .number()
+    .int()
+    .min(-1)
+    .default(7 * 24 * 3600 * 1000),
   KAFKA_IDEMPOTENT: z.enum(['true', 'false']).default('false'),
   KAFKA_RELAY_BATCH_SIZE: count(200),
 });
@@ -43,7 +47,10 @@ const kafkaEnvSchema = z.object({
  */
 export function readKafkaSettings(env: NodeJS.ProcessEnv): KafkaSettings | undefined {
   const parsed = kafkaEnvSchema.parse(env);
-  const brokers = (parsed.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = (parsed.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   if (brokers.length === 0) return undefined;
   return {
     brokers,

@@ -1,6 +1,7 @@
 import { readKafkaSettings, type KafkaSettings } from './readKafkaSettings';
 
-export type StandaloneSettings = { ok: true; settings: KafkaSettings; databaseUrl: string } | { ok: false; missing: ('KAFKA_BROKERS' | 'DATABASE_URL')[] };
+export type StandaloneSettings =
+  { ok: true; settings: KafkaSettings; databaseUrl: string } | { ok: false; missing: ('KAFKA_BROKERS' | 'DATABASE_URL')[] };
 
 /**
  * For a process of its own beside the service (`npm run relay`, a consumer): Kafka settings and

@@ -15,14 +15,23 @@ export interface RelayMetrics {
  */
 export function registerRelayMetrics(registry: Registry, db: Executor<any>): RelayMetrics {
   const registers = [registry];
-  const messages = new Counter({ name: 'cco_relay_messages_published_total', help: 'Messages acknowledged by Kafka, by topic', labelNames: ['topic'], registers });
+  const messages = new Counter({
+    name: 'cco_relay_messages_published_total',
+    help: 'Messages acknowledged by Kafka, by topic',
+    labelNames: ['topic'],
+    registers,
+  });
   const unlisted = new Counter({
     name: 'cco_relay_analytics_unlisted_total',
     help: 'Events kept off the analytics topic because their type has no allow-list',
     labelNames: ['type'],
     registers,
   });
-  const errors = new Counter({ name: 'cco_relay_errors_total', help: 'Relay steps that failed (broker or database); each is retried with backoff', registers });
+  const errors = new Counter({
+    name: 'cco_relay_errors_total',
+    help: 'Relay steps that failed (broker or database); each is retried with backoff',
+    registers,
+  });
 
   // One measurement serves both gauges of a scrape; a failed one keeps the last values.
   let measuring: Promise<RelayLag | undefined> | undefined;

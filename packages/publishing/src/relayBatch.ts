@@ -1,5 +1,15 @@
 import { caseUpcasters } from '@cco/case-records';
-import { readAhead, readAll, readCheckpoint, saveCheckpoint, tryLockForTransaction, upcast, type Executor, type LogPosition, type ReadAhead } from '@cco/event-store';
+import {
+  readAhead,
+  readAll,
+  readCheckpoint,
+  saveCheckpoint,
+  tryLockForTransaction,
+  upcast,
+  type Executor,
+  type LogPosition,
+  type ReadAhead,
+} from '@cco/event-store';
 import { CompressionTypes, type Producer, type TopicMessages } from 'kafkajs';
 import { toAnalyticsMessage } from './toAnalyticsMessage';
 import { toEventMessage } from './toEventMessage';
@@ -55,7 +65,12 @@ interface PreparedBatch {
  * connection for as long as the producer's retries last. With `ahead` (startRelay passes
  * one), the next batch is read and mapped while Kafka acknowledges this one.
  */
-export async function relayBatch(db: Executor<any>, producer: Producer, options: RelayBatchOptions, ahead?: RelayReadAhead): Promise<RelayedBatch> {
+export async function relayBatch(
+  db: Executor<any>,
+  producer: Producer,
+  options: RelayBatchOptions,
+  ahead?: RelayReadAhead,
+): Promise<RelayedBatch> {
   const { result, next } = await db.transaction().execute(async (trx) => {
     if (!(await tryLockForTransaction(trx, relayName))) {
       ahead?.drop();
@@ -72,7 +87,10 @@ export async function relayBatch(db: Executor<any>, producer: Producer, options:
       ahead ? read(batch.last) : undefined,
     ]);
     await saveCheckpoint(trx, relayName, batch.last);
-    return { result: { events: batch.events, analytics: batch.analytics, unlisted: batch.unlisted }, next: next && next.events > 0 ? { after: batch.last, batch: next } : undefined };
+    return {
+      result: { events: batch.events, analytics: batch.analytics, unlisted: batch.unlisted },
+      next: next && next.events > 0 ? { after: batch.last, batch: next } : undefined,
+    };
   });
   // Only once the checkpoint it follows has committed.
   if (ahead && next) ahead.hold(next.after, Promise.resolve(next.batch));

@@ -21,7 +21,9 @@ export type CheckpointMessage = z.infer<typeof checkpointMessageSchema>;
 export async function relayCheckpoints(db: Executor<any>, producer: Pick<Producer, 'send'>, topic: string, limit = 100): Promise<number> {
   return db.transaction().execute(async (trx) => {
     if (!(await tryLockForTransaction(trx, checkpointRelayName))) return 0;
-    const { rows: [done] } = await sql<{ tree_size: string }>`select tree_size from checkpoint_publications where name = ${checkpointRelayName}`.execute(trx);
+    const {
+      rows: [done],
+    } = await sql<{ tree_size: string }>`select tree_size from checkpoint_publications where name = ${checkpointRelayName}`.execute(trx);
     const { rows } = await sql<{ tree_size: string; root_hash: string; note: string; issued_at: Date }>`
       select tree_size, encode(root_hash, 'hex') as root_hash, note, issued_at from tree_checkpoints
       where tree_size > ${done?.tree_size ?? '-1'}::int8 order by tree_size limit ${limit}`.execute(trx);
@@ -51,13 +53,23 @@ export interface CheckpointRelay {
 }
 
 /** Keeps the checkpoints topic caught up (polling: a checkpoint comes at most every second or so). */
-export function startCheckpointRelay(options: { database: Pick<Database<any>, 'db'>; settings: KafkaSettings; log: Log; kafka?: Partial<KafkaConfig>; idleMs?: number }): CheckpointRelay {
+export function startCheckpointRelay(options: {
+  database: Pick<Database<any>, 'db'>;
+  settings: KafkaSettings;
+  log: Log;
+  kafka?: Partial<KafkaConfig>;
+  idleMs?: number;
+}): CheckpointRelay {
   const topic = options.settings.checkpointsTopic ?? checkpointsTopic;
   const kafka = createKafka(options.settings, options.log, options.kafka);
   let producer: Producer | undefined;
   const connected = async () => {
     if (producer) return producer;
-    const fresh = kafka.producer({ maxInFlightRequests: 1, idempotent: options.settings.idempotent, createPartitioner: Partitioners.DefaultPartitioner });
+    const fresh = kafka.producer({
+      maxInFlightRequests: 1,
+      idempotent: options.settings.idempotent,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await fresh.connect();
     producer = fresh;
     return fresh;
@@ -66,7 +78,8 @@ export function startCheckpointRelay(options: { database: Pick<Database<any>, 'd
     step: async () => relayCheckpoints(options.database.db, await connected(), topic),
     idleMs: options.idleMs ?? 1000,
     maxBackoffMs: 10_000,
-    onError: (err, attempt) => options.log.warn({ err, attempt }, 'checkpoint relay step failed; checkpoints wait in PostgreSQL, retrying with backoff'),
+    onError: (err, attempt) =>
+      options.log.warn({ err, attempt }, 'checkpoint relay step failed; checkpoints wait in PostgreSQL, retrying with backoff'),
   });
   return {
     nudge: loop.nudge,

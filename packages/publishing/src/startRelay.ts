@@ -50,7 +50,10 @@ export function startRelay(options: RelayOptions): Relay {
     producer = fresh;
     if (!provisioned) {
       provisioned = await provisionTopics(kafka, settings).then(
-        (created) => (log.info({ created, topics: settings.topics }, created.length ? 'Kafka topics created' : 'Kafka topics exist; left as they are'), true),
+        (created) => (
+          log.info({ created, topics: settings.topics }, created.length ? 'Kafka topics created' : 'Kafka topics exist; left as they are'),
+          true
+        ),
         (err) => {
           // Logged once: a broker without the admin API (the test mock) says so on every try.
           if (!provisionFailed) log.warn({ err }, 'Kafka topics not provisioned (no admin API?); publishing to them as they are');

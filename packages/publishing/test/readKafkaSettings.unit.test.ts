@@ -28,7 +28,11 @@ describe('readKafkaSettings', () => {
       KAFKA_IDEMPOTENT: 'true',
       KAFKA_RELAY_BATCH_SIZE: '50',
     });
-    expect(settings).toMatchObject({ provisioning: { partitions: 12, replicationFactor: 1, retentionMs: -1 }, idempotent: true, batchSize: 50 });
+    expect(settings).toMatchObject({
+      provisioning: { partitions: 12, replicationFactor: 1, retentionMs: -1 },
+      idempotent: true,
+      batchSize: 50,
+    });
     expect(() => readKafkaSettings({ KAFKA_BROKERS: 'k:9092', KAFKA_TOPIC_PARTITIONS: '0' })).toThrow();
     expect(() => readKafkaSettings({ KAFKA_BROKERS: 'k:9092', KAFKA_IDEMPOTENT: 'yes' })).toThrow();
   });

@@ -29,7 +29,10 @@ describe('on real Kafka in a container', () => {
 
   it('provisions both topics from configuration: partitions, replication, retention [needs docker]', async (ctx) => {
     ctx.skip(!docker, why);
-    const settings = { ...testSettings(brokers, { ownTopics: true }), provisioning: { partitions: 3, replicationFactor: 1, retentionMs: 86_400_000 } };
+    const settings = {
+      ...testSettings(brokers, { ownTopics: true }),
+      provisioning: { partitions: 3, replicationFactor: 1, retentionMs: 86_400_000 },
+    };
     const kafka = createKafka(settings, capturedLog().log);
     const topics = [settings.topics.events, settings.topics.analytics];
     expect(await provisionTopics(kafka, settings)).toEqual(topics);
@@ -45,7 +48,10 @@ describe('on real Kafka in a container', () => {
         resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms', 'min.insync.replicas'] })),
       });
       for (const resource of configs.resources) {
-        expect(Object.fromEntries(resource.configEntries.map((e) => [e.configName, e.configValue]))).toEqual({ 'retention.ms': '86400000', 'min.insync.replicas': '1' });
+        expect(Object.fromEntries(resource.configEntries.map((e) => [e.configName, e.configValue]))).toEqual({
+          'retention.ms': '86400000',
+          'min.insync.replicas': '1',
+        });
       }
     } finally {
       await admin.disconnect();

@@ -9,7 +9,10 @@ import type { NewEvent, RecordedEvent } from '@cco/event-store';
 // namespace; many cases at once come from `caseHistories`.
 
 export const subject = {
-  names: [{ script: 'Latn', value: 'LI Na' }, { script: 'Hans', value: '李娜' }],
+  names: [
+    { script: 'Latn', value: 'LI Na' },
+    { script: 'Hans', value: '李娜' },
+  ],
   nationality: 'CN',
   dateOfBirth: '1988-02-03',
   documents: [{ type: 'passport', number: 'E99887766', issuingCountry: 'CN' }],
@@ -33,17 +36,33 @@ export function filed({ kind = 'deportation', by = 'CN', offences = ['telecom_fr
   const data =
     kind === 'victim_repatriation'
       ? { ...base, verificationDueBy: new Date(occurredAt.getTime() + 30 * DAY_MS).toISOString() }
-      : { ...base, offences: offences.map((category) => ({ category, description: 'call centre' })), warrant: { reference: 'W-1', issuedBy: 'PSB', issuedOn: '2014-01-01' } };
+      : {
+          ...base,
+          offences: offences.map((category) => ({ category, description: 'call centre' })),
+          warrant: { reference: 'W-1', issuedBy: 'PSB', issuedOn: '2014-01-01' },
+        };
   return { type: 'RequestFiled', occurredAt, data, metadata: metadata(by) };
 }
 
-const step = (type: string, at: string, data: unknown, party: Party): NewEvent => ({ type, occurredAt: new Date(at), data, metadata: metadata(party) });
+const step = (type: string, at: string, data: unknown, party: Party): NewEvent => ({
+  type,
+  occurredAt: new Date(at),
+  data,
+  metadata: metadata(party),
+});
 
 export const verified = (at: string, withinDeadline?: boolean) =>
-  step('IdentityVerified', at, { nationalityConfirmed: true, confirmedNationality: 'CN', ...(withinDeadline === undefined ? {} : { withinDeadline }) }, 'KH');
-export const handedOver = (at: string) => step('SuspectHandedOver', at, { place: 'Phnom Penh International Airport', receivingOfficers: ['escort 3'] }, 'KH');
+  step(
+    'IdentityVerified',
+    at,
+    { nationalityConfirmed: true, confirmedNationality: 'CN', ...(withinDeadline === undefined ? {} : { withinDeadline }) },
+    'KH',
+  );
+export const handedOver = (at: string) =>
+  step('SuspectHandedOver', at, { place: 'Phnom Penh International Airport', receivingOfficers: ['escort 3'] }, 'KH');
 export const completed = (at: string, type = 'DeportationCompleted') => step(type, at, {}, 'CN');
-export const refused = (at: string, ground = 'insufficient_documents') => step('RequestRefused', at, { ground, reason: 'documents do not match' }, 'KH');
+export const refused = (at: string, ground = 'insufficient_documents') =>
+  step('RequestRefused', at, { ground, reason: 'documents do not match' }, 'KH');
 export const withdrawn = (at: string) => step('RequestWithdrawn', at, { reason: 'located elsewhere' }, 'CN');
 
 /** A whole deportation filed on `at`, completed `days` later. */

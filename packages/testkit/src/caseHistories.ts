@@ -26,7 +26,16 @@ export interface HistoryOptions {
   casesPerBatch?: number;
 }
 
-const offences = ['online_gambling', 'telecom_fraud', 'drug_trafficking', 'human_trafficking', 'violent_crime', 'prostitution', 'money_laundering', 'other'] as const;
+const offences = [
+  'online_gambling',
+  'telecom_fraud',
+  'drug_trafficking',
+  'human_trafficking',
+  'violent_crime',
+  'prostitution',
+  'money_laundering',
+  'other',
+] as const;
 const offenceWeights = [30, 35, 10, 5, 5, 5, 5, 5];
 const grounds = ['sovereignty', 'security', 'social_order', 'insufficient_documents', 'no_warrant', 'other'] as const;
 const provinces = ['Preah Sihanouk', 'Phnom Penh', 'Kandal', 'Siem Reap', 'Koh Kong', 'Svay Rieng', 'Banteay Meanchey'];
@@ -64,14 +73,23 @@ export function* caseHistories(options: HistoryOptions): Generator<CaseHistory[]
         type,
         occurredAt: new Date(at),
         data,
-        metadata: { actor: `${by.toLowerCase()}-officer-${int(1, 40)}`, party: by, roles: [type === 'RequestRefused' ? 'supervisor' : 'officer'], correlationId: randomUUID(), causationId },
+        metadata: {
+          actor: `${by.toLowerCase()}-officer-${int(1, 40)}`,
+          party: by,
+          roles: [type === 'RequestRefused' ? 'supervisor' : 'officer'],
+          correlationId: randomUUID(),
+          causationId,
+        },
       });
       causationId = id;
       return true;
     };
     const name = `${pick(surnames)} ${pick(given)}`;
     const subject = {
-      names: [{ script: 'Latn', value: name }, { script: 'Hans', value: '张伟' }],
+      names: [
+        { script: 'Latn', value: name },
+        { script: 'Hans', value: '张伟' },
+      ],
       nationality,
       dateOfBirth: new Date(Date.UTC(int(1960, 2004), int(0, 11), int(1, 28))).toISOString().slice(0, 10),
       documents: [{ type: 'passport', number: `E${int(10_000_000, 99_999_999)}`, issuingCountry: nationality }],
@@ -89,30 +107,51 @@ export function* caseHistories(options: HistoryOptions): Generator<CaseHistory[]
       filing.verificationDueBy = new Date(filedAt + 30 * DAY).toISOString();
     } else {
       filing.offences = [{ category: principal, description: 'investment scam call centre run from a compound' }];
-      filing.warrant = { reference: `GZ-PSB-${new Date(filedAt).getUTCFullYear()}-${int(1, 9999)}`, issuedBy: 'Guangzhou Public Security Bureau', issuedOn: new Date(filedAt - int(10, 200) * DAY).toISOString().slice(0, 10) };
+      filing.warrant = {
+        reference: `GZ-PSB-${new Date(filedAt).getUTCFullYear()}-${int(1, 9999)}`,
+        issuedBy: 'Guangzhou Public Security Bureau',
+        issuedOn: new Date(filedAt - int(10, 200) * DAY).toISOString().slice(0, 10),
+      };
     }
     if (kind === 'extradition') {
       filing.dualCriminality = { requestingMaxPenaltyMonths: int(36, 240), requestedMaxPenaltyMonths: int(36, 240) };
-      filing.diplomaticNote = { reference: `NV-${int(100, 999)}/${new Date(filedAt).getUTCFullYear()}`, date: new Date(filedAt - 2 * DAY).toISOString().slice(0, 10) };
+      filing.diplomaticNote = {
+        reference: `NV-${int(100, 999)}/${new Date(filedAt).getUTCFullYear()}`,
+        date: new Date(filedAt - 2 * DAY).toISOString().slice(0, 10),
+      };
     }
     add('RequestFiled', filedAt, requestingParty, filing);
 
     const course = random();
     const verifyAt = filedAt + int(3, 60) * DAY + int(0, 23) * HOUR;
     if (course < 0.06) {
-      add('RequestRefused', filedAt + int(5, 40) * DAY, requestedParty, { ground: pick(grounds), reason: 'the request does not meet the conditions' });
+      add('RequestRefused', filedAt + int(5, 40) * DAY, requestedParty, {
+        ground: pick(grounds),
+        reason: 'the request does not meet the conditions',
+      });
     } else if (course < 0.12) {
       add('RequestWithdrawn', filedAt + int(5, 40) * DAY, requestingParty, { reason: 'the person was located elsewhere' });
     } else {
-      const verification: Record<string, unknown> = { nationalityConfirmed: true, identityConfirmed: true, confirmedNationality: nationality, documentsSufficient: true };
+      const verification: Record<string, unknown> = {
+        nationalityConfirmed: true,
+        identityConfirmed: true,
+        confirmedNationality: nationality,
+        documentsSufficient: true,
+      };
       if (kind === 'victim_repatriation') verification.withinDeadline = verifyAt <= filedAt + 30 * DAY;
-      if (kind === 'extradition') verification.mandatoryGrounds = { politicalOffence: false, persecution: false, militaryOffence: false, finalJudgment: false };
+      if (kind === 'extradition')
+        verification.mandatoryGrounds = { politicalOffence: false, persecution: false, militaryOffence: false, finalJudgment: false };
       if (add('IdentityVerified', verifyAt, requestedParty, verification)) {
         const handedAt = verifyAt + int(2, 45) * DAY;
-        const handover: Record<string, unknown> = { place: 'Phnom Penh International Airport', receivingOfficers: ['MPS escort team 3', 'MPS escort team 5'], flight: `CZ${int(300, 9999)}` };
+        const handover: Record<string, unknown> = {
+          place: 'Phnom Penh International Airport',
+          receivingOfficers: ['MPS escort team 3', 'MPS escort team 5'],
+          flight: `CZ${int(300, 9999)}`,
+        };
         if (kind === 'victim_repatriation') handover.namesNotifiedAt = new Date(handedAt - 3 * DAY).toISOString();
         if (course < 0.9 && add('SuspectHandedOver', handedAt, requestedParty, handover)) {
-          const completion = kind === 'deportation' ? 'DeportationCompleted' : kind === 'extradition' ? 'ExtraditionCompleted' : 'RepatriationCompleted';
+          const completion =
+            kind === 'deportation' ? 'DeportationCompleted' : kind === 'extradition' ? 'ExtraditionCompleted' : 'RepatriationCompleted';
           if (course < 0.85) add(completion, handedAt + int(2, 48) * HOUR, requestingParty, {});
         }
       }
@@ -138,7 +177,11 @@ export function caseHistoryList(options: Omit<HistoryOptions, 'casesPerBatch'>):
  * stream typed by the case's kind. `concurrently`: all cases at once, so transactions commit
  * out of position order; else one case after another.
  */
-export async function appendCaseHistories(db: Executor<any>, histories: readonly CaseHistory[], options: { concurrently?: boolean } = {}): Promise<void> {
+export async function appendCaseHistories(
+  db: Executor<any>,
+  histories: readonly CaseHistory[],
+  options: { concurrently?: boolean } = {},
+): Promise<void> {
   const appendCase = async ({ caseId, events }: CaseHistory) => {
     const kind = String((events[0]?.data as { kind?: unknown } | undefined)?.kind ?? 'deportation');
     for (const [i, event] of events.entries()) {

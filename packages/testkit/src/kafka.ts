@@ -46,11 +46,7 @@ export interface TestKafka {
 }
 
 /** A kafkajs client that prints nothing; its logs (ERROR and WARN by default) land in `logs`. */
-export function testKafka(
-  brokers: string[],
-  overrides: Partial<KafkaConfig> = {},
-  level: logLevel = logLevel.WARN,
-): TestKafka {
+export function testKafka(brokers: string[], overrides: Partial<KafkaConfig> = {}, level: logLevel = logLevel.WARN): TestKafka {
   const logs: CapturedLog[] = [];
   const kafka = new Kafka({
     clientId: `test-${randomUUID().slice(0, 8)}`,
@@ -142,4 +138,3 @@ export async function collectMessages(kafka: Kafka, opts: CollectOptions): Promi
   }
   return received;
 }
-

@@ -36,7 +36,10 @@ export class RawClient {
   send(request: RawRequest): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | string[]> = { ...request.headers };
-      if (request.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length' || h.toLowerCase() === 'transfer-encoding')) {
+      if (
+        request.body !== undefined &&
+        !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length' || h.toLowerCase() === 'transfer-encoding')
+      ) {
         headers['content-length'] = String(Buffer.byteLength(request.body));
       }
       const req = http.request(

@@ -24,7 +24,11 @@ export function testSettings(brokers: string[], options: { ownTopics?: boolean; 
 }
 
 /** kafkajs timings that make a dead broker fail a send within a second or two. */
-export const fastRetries = { connectionTimeout: 500, requestTimeout: 3_000, retry: { initialRetryTime: 100, maxRetryTime: 500, retries: 3 } };
+export const fastRetries = {
+  connectionTimeout: 500,
+  requestTimeout: 3_000,
+  retry: { initialRetryTime: 100, maxRetryTime: 500, retries: 3 },
+};
 
 /** A Log that keeps what it is told, for assertions, and prints nothing. */
 export function capturedLog(): { log: Log; lines: { level: string; msg: string }[] } {

@@ -116,11 +116,15 @@ export async function serverProcess(env: Record<string, string>, options: Server
     async start() {
       if (running()) throw new Error('already running');
       const log = options.logFile ? openSync(options.logFile, 'w') : undefined;
-      const started = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', options.entry ?? 'services/api/dist/main.mjs'], {
-        cwd: repoRoot,
-        env: childEnv,
-        stdio: log === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', log, log],
-      });
+      const started = spawn(
+        process.execPath,
+        [...(options.nodeArgs ?? []), '--enable-source-maps', options.entry ?? 'services/api/dist/main.mjs'],
+        {
+          cwd: repoRoot,
+          env: childEnv,
+          stdio: log === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', log, log],
+        },
+      );
       if (log !== undefined) closeSync(log);
       child = started;
       collect(started.stdout);

@@ -15,13 +15,23 @@ export type Party = 'KH' | 'CN';
 const hmacFor: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
 /** header.payload.signature with the signature an HMAC of `secret` (the digest named by `hmac`). */
-export function signHmac(header: Json, payload: Json | string, secret: string | Buffer, hmac: 'HS256' | 'HS384' | 'HS512' = 'HS256'): string {
+export function signHmac(
+  header: Json,
+  payload: Json | string,
+  secret: string | Buffer,
+  hmac: 'HS256' | 'HS384' | 'HS512' = 'HS256',
+): string {
   const input = `${b64url(JSON.stringify(header))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
   return `${input}.${createHmac(hmacFor[hmac]!, secret).update(input).digest('base64url')}`;
 }
 
 /** header.payload.signature signed (Ed25519) with `party`'s development key, whatever the header says. */
-export function signEd25519(header: Json, payload: Json | string, party: Party = 'KH', key = createPrivateKey(developmentSigningKey(party).pem)): string {
+export function signEd25519(
+  header: Json,
+  payload: Json | string,
+  party: Party = 'KH',
+  key = createPrivateKey(developmentSigningKey(party).pem),
+): string {
   const input = `${b64url(JSON.stringify(header))}.${b64url(typeof payload === 'string' ? payload : JSON.stringify(payload))}`;
   return `${input}.${sign(null, Buffer.from(input), key).toString('base64url')}`;
 }
@@ -30,7 +40,8 @@ export function signEd25519(header: Json, payload: Json | string, party: Party =
 export const developmentHeader = (party: Party = 'KH'): Json => ({ alg: 'EdDSA', typ: 'JWT', kid: developmentSigningKey(party).kid });
 
 /** A party's development public key, PEM (what an algorithm-confusion attack uses as an HMAC secret). */
-export const developmentPublicPem = (party: Party = 'KH') => createPublicKey(developmentSigningKey(party).pem).export({ format: 'pem', type: 'spki' }).toString();
+export const developmentPublicPem = (party: Party = 'KH') =>
+  createPublicKey(developmentSigningKey(party).pem).export({ format: 'pem', type: 'spki' }).toString();
 
 /** Unsigned: header.payload. plus whatever `signature` is given. */
 export function unsigned(header: Json, payload: Json, signature = ''): string {
@@ -45,7 +56,11 @@ export function unsigned(header: Json, payload: Json, signature = ''): string {
 export function validToken(claims: Json, ttlSeconds = 3600): string {
   const now = Math.floor(Date.now() / 1000);
   const party: Party = claims.party === 'CN' ? 'CN' : 'KH';
-  return signEd25519(developmentHeader(party), { iss: developmentIssuers[party], aud: developmentAudience, iat: now, exp: now + ttlSeconds, ...claims }, party);
+  return signEd25519(
+    developmentHeader(party),
+    { iss: developmentIssuers[party], aud: developmentAudience, iat: now, exp: now + ttlSeconds, ...claims },
+    party,
+  );
 }
 
 export type Claims = { sub: string; party: Party; roles: string[] };
@@ -91,7 +106,12 @@ function makeIdentityProviders(dir: string, name: string): IdentityProviders {
     sign(claims, ttlSeconds = 3600) {
       const { privateKey, kid, issuer } = keys[claims.party];
       const iat = Math.floor(Date.now() / 1000);
-      return signEd25519({ alg: 'EdDSA', typ: 'JWT', kid }, { ...claims, iss: issuer, aud: developmentAudience, iat, exp: iat + ttlSeconds }, claims.party, privateKey);
+      return signEd25519(
+        { alg: 'EdDSA', typ: 'JWT', kid },
+        { ...claims, iss: issuer, aud: developmentAudience, iat, exp: iat + ttlSeconds },
+        claims.party,
+        privateKey,
+      );
     },
   };
 }

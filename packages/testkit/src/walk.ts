@@ -135,7 +135,13 @@ export async function drive(options: DriveOptions): Promise<void> {
         attempt.status = response.status;
         if (response.status >= 200 && response.status < 300) {
           const version = etagVersion(response)!;
-          command.acked = { status: response.status, caseId: String(response.json.id), version, body: response.json, etag: String(response.headers.etag) };
+          command.acked = {
+            status: response.status,
+            caseId: String(response.json.id),
+            version,
+            body: response.json,
+            etag: String(response.headers.etag),
+          };
           walk.caseId ??= command.acked.caseId;
           walk.stepIndex += 1;
           walk.current = undefined;
@@ -158,5 +164,9 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /** Every 2xx the walks received: the case, the version its ETag named and the event expected there. */
 export function acknowledged(walks: Walk[]) {
-  return walks.flatMap((w) => w.commands.filter((c) => c.acked).map((c) => ({ caseId: c.acked!.caseId, version: c.acked!.version, type: eventOf[c.step], key: c.key })));
+  return walks.flatMap((w) =>
+    w.commands
+      .filter((c) => c.acked)
+      .map((c) => ({ caseId: c.acked!.caseId, version: c.acked!.version, type: eventOf[c.step], key: c.key })),
+  );
 }

@@ -5,7 +5,9 @@ import { caseHistories, caseHistoryList } from '../src/caseHistories';
 // The import path replays every imported case through the deciders, and the benchmarks and the
 // read-model tests rely on the generated histories being ones the service could have recorded.
 const withoutIds = (histories: ReturnType<typeof caseHistoryList>) =>
-  histories.map((h) => h.events.map(({ type, occurredAt, data, metadata }) => ({ type, occurredAt, data, party: metadata.party, roles: metadata.roles })));
+  histories.map((h) =>
+    h.events.map(({ type, occurredAt, data, metadata }) => ({ type, occurredAt, data, party: metadata.party, roles: metadata.roles })),
+  );
 
 describe('caseHistories', () => {
   it('gives histories the deciders would have recorded, for every seed tried', () => {
@@ -13,7 +15,11 @@ describe('caseHistories', () => {
       for (const history of caseHistoryList({ cases: 300, seed })) {
         const attributed = history.events.map((e) => ({
           event: { type: e.type, occurredAt: e.occurredAt, data: e.data } as CaseEvent,
-          actor: { id: e.metadata.actor, party: e.metadata.party as Party, roles: (e.metadata.roles as Role[]).filter((r) => knownRoles.includes(r)) },
+          actor: {
+            id: e.metadata.actor,
+            party: e.metadata.party as Party,
+            roles: (e.metadata.roles as Role[]).filter((r) => knownRoles.includes(r)),
+          },
         }));
         const checked = checkHistory(attributed, new Date(), history.caseId);
         expect(checked, `seed ${seed}, case ${history.caseId}`).toMatchObject({ ok: true });
@@ -37,7 +43,15 @@ describe('caseHistories', () => {
     const kinds = new Set(histories.map((h) => (h.events[0]!.data as { kind: string }).kind));
     const ends = new Set(histories.map((h) => h.events.at(-1)!.type));
     expect([...kinds].sort()).toEqual(['deportation', 'extradition', 'victim_repatriation']);
-    for (const end of ['DeportationCompleted', 'ExtraditionCompleted', 'RepatriationCompleted', 'RequestRefused', 'RequestWithdrawn', 'IdentityVerified', 'SuspectHandedOver']) {
+    for (const end of [
+      'DeportationCompleted',
+      'ExtraditionCompleted',
+      'RepatriationCompleted',
+      'RequestRefused',
+      'RequestWithdrawn',
+      'IdentityVerified',
+      'SuspectHandedOver',
+    ]) {
       expect(ends, end).toContain(end);
     }
   });

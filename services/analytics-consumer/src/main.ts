@@ -18,7 +18,11 @@ if (!standalone.ok) {
 }
 const { settings, databaseUrl } = standalone;
 
-const database = await openDatabase<AnalyticsTables>({ url: databaseUrl, poolSize: 3, onPoolError: (err) => log.warn({ err }, 'database connection lost') });
+const database = await openDatabase<AnalyticsTables>({
+  url: databaseUrl,
+  poolSize: 3,
+  onPoolError: (err) => log.warn({ err }, 'database connection lost'),
+});
 // Its tables are among the project's migrations; applying them here (under the migrator's lock)
 // lets it start before or beside the API.
 // MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.

@@ -40,7 +40,9 @@ export async function startAnalyticsConsumer(options: AnalyticsConsumerOptions):
       if (batch.isEmpty()) return;
       const events = batch.messages.map(readable).filter((e) => e !== undefined);
       const result = await db.transaction().execute((trx) => applyAnalyticsEvents(trx, events));
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }]);
+      await consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() },
+      ]);
       stats.received += batch.messages.length;
       stats.unreadable += batch.messages.length - events.length;
       stats.applied += result.applied;

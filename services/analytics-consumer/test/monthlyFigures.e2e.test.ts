@@ -3,7 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { buildApp } from '../../api/src/app';
-import { capturedLog, deportationFiling, FAST_CONSUMER, handover, monthlyDeportationsInLog, testSettings, uniqueGroupId, verification } from '@cco/testkit';
+import {
+  capturedLog,
+  deportationFiling,
+  FAST_CONSUMER,
+  handover,
+  monthlyDeportationsInLog,
+  testSettings,
+  uniqueGroupId,
+  verification,
+} from '@cco/testkit';
 import { testAuth, testPersonalDataKey, testToken } from '../../../test/support/testApp';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { readMonthlyDeportations, type MonthlyCount } from '../src/readMonthlyDeportations';
@@ -17,7 +26,15 @@ let app: FastifyInstance;
 beforeAll(async () => {
   database = await createTestDatabase();
   const logger = pino({ level: 'silent' });
-  app = await buildApp({ database, auth: testAuth, personalDataKey: testPersonalDataKey, migrate: false, workers: true, kafka: settings, logger });
+  app = await buildApp({
+    database,
+    auth: testAuth,
+    personalDataKey: testPersonalDataKey,
+    migrate: false,
+    workers: true,
+    kafka: settings,
+    logger,
+  });
   await app.ready();
 });
 afterAll(() => app?.close());
@@ -57,14 +74,24 @@ it('the service plus the example consumer show the monthly figures of the statis
   await Promise.all(completions.map(completedDeportation));
   // Cases that must not count: one refused, one still open.
   const { id } = await post('/v1/cases', tokenOf('CN', 'officer'), { ...deportationFiling, occurredAt: '2019-06-01T00:00:00.000Z' });
-  await post(`/v1/cases/${id}/refusal`, tokenOf('KH', 'supervisor'), { ground: 'insufficient_documents', reason: 'no passport copy', occurredAt: '2019-06-05T00:00:00.000Z' });
+  await post(`/v1/cases/${id}/refusal`, tokenOf('KH', 'supervisor'), {
+    ground: 'insufficient_documents',
+    reason: 'no passport copy',
+    occurredAt: '2019-06-05T00:00:00.000Z',
+  });
   await post('/v1/cases', tokenOf('CN', 'officer'), { ...deportationFiling, occurredAt: '2019-07-01T00:00:00.000Z' });
 
   const raw = await monthlyDeportationsInLog(database.db);
   expect(raw.reduce((n, g) => n + g.count, 0)).toBe(completions.length);
   expect(raw.find((g) => g.key === '2019-01')?.count).toBe(2);
 
-  const consumer = await startAnalyticsConsumer({ db: database.db, settings, groupId: uniqueGroupId('figures'), log: capturedLog().log, consumer: FAST_CONSUMER });
+  const consumer = await startAnalyticsConsumer({
+    db: database.db,
+    settings,
+    groupId: uniqueGroupId('figures'),
+    log: capturedLog().log,
+    consumer: FAST_CONSUMER,
+  });
   try {
     await expect.poll(() => readMonthlyDeportations(database.db), { timeout: 30_000, interval: 200 }).toEqual(raw);
   } finally {
@@ -73,15 +100,25 @@ it('the service plus the example consumer show the monthly figures of the statis
 
   const analyst = tokenOf('KH', 'analyst');
   const statistics = async () =>
-    (await app.inject({ url: '/v1/statistics/deportations?from=2019-01-01&to=2020-12-31&groupBy=month', headers: { authorization: `Bearer ${analyst}` } })).json();
+    (
+      await app.inject({
+        url: '/v1/statistics/deportations?from=2019-01-01&to=2020-12-31&groupBy=month',
+        headers: { authorization: `Bearer ${analyst}` },
+      })
+    ).json();
   await expect.poll(async () => counted((await statistics()).groups ?? []), { timeout: 15_000, interval: 200 }).toEqual(raw);
   expect((await statistics()).total).toBe(completions.length);
 
   // The relay's figures in /metrics: everything published, nothing behind.
   const metrics = (await app.inject({ url: '/metrics' })).body;
-  const events = await database.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const events = await database.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   expect(metrics).toContain(`cco_relay_messages_published_total{topic="${settings.topics.events}"} ${events.n}`);
   expect(metrics).toContain(`cco_relay_messages_published_total{topic="${settings.topics.analytics}"} ${events.n}`);
   expect(metrics).toMatch(/^cco_relay_lag_events 0$/m);
-  await annotate(`${events.n} events; ${raw.length} months: ${raw.map((g) => `${g.key}=${g.count}`).join(' ')}; consumer ${JSON.stringify(consumer.stats)}`);
+  await annotate(
+    `${events.n} events; ${raw.length} months: ${raw.map((g) => `${g.key}=${g.count}`).join(' ')}; consumer ${JSON.stringify(consumer.stats)}`,
+  );
 });

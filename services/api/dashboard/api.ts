@@ -2,9 +2,7 @@
 // endpoints with the bearer token. Failures become one of three kinds the page explains.
 
 export type Failure =
-  | { kind: 'unauthorized'; detail: string }
-  | { kind: 'forbidden'; detail: string }
-  | { kind: 'unavailable'; detail: string };
+  { kind: 'unauthorized'; detail: string } | { kind: 'forbidden'; detail: string } | { kind: 'unavailable'; detail: string };
 
 export class ApiFailure extends Error {
   constructor(readonly failure: Failure) {
@@ -46,7 +44,10 @@ export interface Health {
 export async function getJson<T>(path: string, token: string | null): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: token ? { authorization: `Bearer ${token}`, accept: 'application/json' } : { accept: 'application/json' }, cache: 'no-store' });
+    response = await fetch(path, {
+      headers: token ? { authorization: `Bearer ${token}`, accept: 'application/json' } : { accept: 'application/json' },
+      cache: 'no-store',
+    });
   } catch {
     throw new ApiFailure({ kind: 'unavailable', detail: 'The service did not answer (network error).' });
   }
@@ -73,7 +74,12 @@ async function problemDetail(response: Response): Promise<string> {
 export function claimedRoles(token: string): string[] {
   try {
     const payload = token.split('.')[1] ?? '';
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+    const json = atob(
+      payload
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+    );
     const roles = (JSON.parse(json) as { roles?: unknown }).roles;
     return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
   } catch {

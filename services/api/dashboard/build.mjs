@@ -11,7 +11,10 @@ export async function buildDashboard(outdir) {
   await mkdir(outdir, { recursive: true });
   await build({
     absWorkingDir: here,
-    entryPoints: [{ in: 'main.ts', out: 'app' }, { in: 'style.css', out: 'app' }],
+    entryPoints: [
+      { in: 'main.ts', out: 'app' },
+      { in: 'style.css', out: 'app' },
+    ],
     outdir,
     bundle: true,
     minify: true,

@@ -35,7 +35,11 @@ export interface FigureSpec {
 
 const charts = new Map<string, Chart>();
 
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) => {
+const el = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...children: (Node | string)[]
+) => {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
   return node;

@@ -1,8 +1,30 @@
 // GET /dashboard: the office's figures for a window of UTC days, from the statistics endpoints.
 // Figures only: the page asks for nothing that carries personal data (no case, no event).
-import { ApiFailure, claimedRoles, getJson, type Counted, type Durations, type Health, type Integrity, type Overdue, type Verifications } from './api';
+import {
+  ApiFailure,
+  claimedRoles,
+  getJson,
+  type Counted,
+  type Durations,
+  type Health,
+  type Integrity,
+  type Overdue,
+  type Verifications,
+} from './api';
 import { clearFigures, el, renderFigure } from './figure';
-import { calendarYear, fill, isDay, isoDay, last12Months, modeOf, monthsOf, windowFromQuery, yearsUpTo, type Mode, type Window } from './window';
+import {
+  calendarYear,
+  fill,
+  isDay,
+  isoDay,
+  last12Months,
+  modeOf,
+  monthsOf,
+  windowFromQuery,
+  yearsUpTo,
+  type Mode,
+  type Window,
+} from './window';
 
 const TOKEN_KEY = 'cco.dashboard.accessToken';
 const BLUE = '#1f5fa8';
@@ -82,7 +104,10 @@ function explain(error: unknown) {
     } else if (kind === 'forbidden') {
       alarm(`This token may not read the statistics (${detail}). They are for analysts and auditors.`);
     } else {
-      alarm(`The statistics service cannot be reached just now (${detail}). Nothing is shown rather than old figures; try again in a moment.`, { label: 'Try again', run: () => void load() });
+      alarm(
+        `The statistics service cannot be reached just now (${detail}). Nothing is shown rather than old figures; try again in a moment.`,
+        { label: 'Try again', run: () => void load() },
+      );
     }
   } else {
     alarm(`The page could not show the figures: ${(error as Error).message}`, { label: 'Try again', run: () => void load() });
@@ -114,7 +139,9 @@ async function load() {
       Promise.all(kinds.map((kind) => get<Durations>('/v1/statistics/durations', { ...span, kind }))),
       get<Counted>('/v1/statistics/refusals', span),
       get<Verifications>('/v1/statistics/victim-verifications', span),
-      Promise.all(parties.map((requestedParty) => get<Overdue>('/v1/statistics/victim-verifications/overdue', { requestedParty, limit: '1' }))),
+      Promise.all(
+        parties.map((requestedParty) => get<Overdue>('/v1/statistics/victim-verifications/overdue', { requestedParty, limit: '1' })),
+      ),
     ]);
     if (attempt !== loading) return;
     clearFigures(figures);
@@ -145,11 +172,20 @@ function render(window: Window, f: Figures) {
   const total = el('strong', {}, f.monthly.total.toLocaleString('en'));
   total.dataset.value = 'deportations-total';
   figures.append(
-    el('p', { className: 'total', id: 'total' }, total, ` completed ${f.monthly.total === 1 ? 'deportation' : 'deportations'} from ${window.from} to ${window.to}.`),
+    el(
+      'p',
+      { className: 'total', id: 'total' },
+      total,
+      ` completed ${f.monthly.total === 1 ? 'deportation' : 'deportations'} from ${window.from} to ${window.to}.`,
+    ),
   );
   if (f.monthly.total === 0 && f.refusals.total === 0 && f.verifications.total === 0) {
     figures.append(
-      el('p', { className: 'notice', id: 'empty-window' }, `Nothing was recorded in this window: no completed deportation, no refusal, no victim verification between ${window.from} and ${window.to}. Choose another window above.`),
+      el(
+        'p',
+        { className: 'notice', id: 'empty-window' },
+        `Nothing was recorded in this window: no completed deportation, no refusal, no victim verification between ${window.from} and ${window.to}. Choose another window above.`,
+      ),
     );
   }
   const months = fill(monthsOf(window), f.monthly.groups);
@@ -175,7 +211,9 @@ function render(window: Window, f: Figures) {
   renderFigure(figures, {
     id: 'by-offence',
     title: 'Completed deportations by principal offence',
-    summary: f.offences.groups.length ? `The principal offence (the first listed) of each deportation completed in the window.` : 'No deportation was completed in this window.',
+    summary: f.offences.groups.length
+      ? `The principal offence (the first listed) of each deportation completed in the window.`
+      : 'No deportation was completed in this window.',
     columns: ['Principal offence', 'Completed'],
     categories: f.offences.groups.map((g) => label(g.key)),
     series: [{ label: 'Completed', values: f.offences.groups.map((g) => g.count), color: BLUE }],
@@ -184,7 +222,11 @@ function render(window: Window, f: Figures) {
   renderFigure(figures, {
     id: 'durations',
     title: 'Days from filing to handover',
-    summary: `Of the ${plural(f.durations.reduce((n, d) => n + d.count, 0), 'case', 'cases')} handed over in the window: the median and the 90th percentile, by kind of case.`,
+    summary: `Of the ${plural(
+      f.durations.reduce((n, d) => n + d.count, 0),
+      'case',
+      'cases',
+    )} handed over in the window: the median and the 90th percentile, by kind of case.`,
     columns: ['Kind', 'Median days', '90th percentile days', 'Cases handed over'],
     categories: f.durations.map((d) => label(d.kind ?? 'all')),
     series: [
@@ -197,7 +239,9 @@ function render(window: Window, f: Figures) {
   });
   // The handed-over counts as the durations table's last column.
   const durationsTable = figures.querySelector<HTMLTableElement>('table[data-figure=durations]');
-  durationsTable?.querySelectorAll('tbody tr').forEach((row, i) => row.append(el('td', {}, (f.durations[i]?.count ?? 0).toLocaleString('en'))));
+  durationsTable
+    ?.querySelectorAll('tbody tr')
+    .forEach((row, i) => row.append(el('td', {}, (f.durations[i]?.count ?? 0).toLocaleString('en'))));
   renderFigure(figures, {
     id: 'refusals',
     title: 'Refusals by ground',
@@ -215,7 +259,13 @@ function render(window: Window, f: Figures) {
     summary: `${plural(v.total, 'verification was', 'verifications were')} done in the window, ${v.withinDeadline.toLocaleString('en')} within the 30 days the agreement allows. Overdue now (by the party that owes it): ${overdue}.`,
     columns: ['Verifications', 'Count'],
     categories: ['Within 30 days', 'Late', 'Overdue now (KH)', 'Overdue now (CN)'],
-    series: [{ label: 'Verifications', values: [v.withinDeadline, v.late, ...parties.map((p) => f.overdue.find((o) => o.requestedParty === p)?.count ?? 0)], color: BLUE }],
+    series: [
+      {
+        label: 'Verifications',
+        values: [v.withinDeadline, v.late, ...parties.map((p) => f.overdue.find((o) => o.requestedParty === p)?.count ?? 0)],
+        color: BLUE,
+      },
+    ],
     empty: 'No victim verification was done in this window, and none is overdue.',
   });
 }
@@ -229,9 +279,25 @@ async function renderAudit(token: string, attempt: number) {
     if (attempt !== loading) return;
     const verdict = el('strong', {}, integrity.ok ? 'intact' : `broken at position ${integrity.firstBrokenPosition ?? '?'}`);
     verdict.dataset.value = 'integrity';
-    section.append(el('p', {}, 'Hash chain: ', verdict, `; ${plural(integrity.checked, 'link', 'links')} checked now, ${integrity.chainLength} in the chain.`));
+    section.append(
+      el(
+        'p',
+        {},
+        'Hash chain: ',
+        verdict,
+        `; ${plural(integrity.checked, 'link', 'links')} checked now, ${integrity.chainLength} in the chain.`,
+      ),
+    );
     const lag = health.projections ?? [];
-    const rows = lag.map((p) => el('tr', {}, el('th', { scope: 'row' }, p.name), el('td', {}, p.eventsBehind.toLocaleString('en')), el('td', {}, p.secondsBehind.toLocaleString('en'))));
+    const rows = lag.map((p) =>
+      el(
+        'tr',
+        {},
+        el('th', { scope: 'row' }, p.name),
+        el('td', {}, p.eventsBehind.toLocaleString('en')),
+        el('td', {}, p.secondsBehind.toLocaleString('en')),
+      ),
+    );
     const table = el(
       'table',
       {},

@@ -84,7 +84,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(bodiesPlugin);
   await app.register(limitsPlugin, limits);
   await app.register(metricsPlugin, { onApiPort: options.metricsOnApiPort ?? true });
-  await app.register(databasePlugin, { database: options.database, migrate: options.migrate ?? true, personalDataKey: options.personalDataKey });
+  await app.register(databasePlugin, {
+    database: options.database,
+    migrate: options.migrate ?? true,
+    personalDataKey: options.personalDataKey,
+  });
   const api = options.api ?? true;
   if (api) await app.register(authPlugin, options.auth);
   if (api) await app.register(openapiPlugin);

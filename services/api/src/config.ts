@@ -127,9 +127,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = parsed.NODE_ENV === 'production';
   const refusals: string[] = [];
   if (production) {
-    const missing = ['AUTH_KH_JWKS', 'AUTH_KH_ISSUER', 'AUTH_CN_JWKS', 'AUTH_CN_ISSUER'].filter((name) => !parsed[name as keyof typeof parsed]);
+    const missing = ['AUTH_KH_JWKS', 'AUTH_KH_ISSUER', 'AUTH_CN_JWKS', 'AUTH_CN_ISSUER'].filter(
+      (name) => !parsed[name as keyof typeof parsed],
+    );
     if (missing.length > 0) refusals.push(`each ministry's keys and issuer are required (${missing.join(', ')} not set)`);
-    if (parsed.JWT_SECRET !== undefined) refusals.push('JWT_SECRET is for development only: unset it (each ministry signs with its own keys)');
+    if (parsed.JWT_SECRET !== undefined)
+      refusals.push('JWT_SECRET is for development only: unset it (each ministry signs with its own keys)');
     if (!parsed.PERSONAL_DATA_KEY) refusals.push('PERSONAL_DATA_KEY is required');
     else if (safeKey(parsed.PERSONAL_DATA_KEY)?.equals(parseKeyEncryptionKey(developmentKeyEncryptionKey))) {
       refusals.push('PERSONAL_DATA_KEY is the published development key');

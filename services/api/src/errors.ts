@@ -64,6 +64,10 @@ export class Problem extends Error {
 }
 
 /** The domain's error codes, mapped to problems once. */
-export function domainProblem(error: { code: 'forbidden' | 'invalid_state' | 'rule_violation' | 'not_found'; rule: string; message: string }) {
+export function domainProblem(error: {
+  code: 'forbidden' | 'invalid_state' | 'rule_violation' | 'not_found';
+  rule: string;
+  message: string;
+}) {
   return new Problem(error.code, error.message, { rule: error.rule });
 }

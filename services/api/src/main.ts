@@ -20,14 +20,24 @@ const config = (() => {
 })();
 const checkpointKey = loadCheckpointSigner(process.env, config.dataDir);
 if ('error' in checkpointKey) {
-  refuseToStart(new ConfigError(`refusing to start${process.env.NODE_ENV === 'production' ? ' (NODE_ENV=production)' : ''}: ${checkpointKey.error}`));
+  refuseToStart(
+    new ConfigError(`refusing to start${process.env.NODE_ENV === 'production' ? ' (NODE_ENV=production)' : ''}: ${checkpointKey.error}`),
+  );
 }
 // A connection that fails outside a query (idle in the pool, or the LISTEN one: the database
 // restarted) is replaced on demand; say so in the log rather than let it pass unseen.
 let onPoolError = (error: Error) => console.warn('a database connection failed outside a query:', error.message);
-const database = await openDatabase<ApiTables>({ url: config.databaseUrl, dataDir: config.dataDir, onPoolError: (error) => onPoolError(error) }).catch(refuseToStart);
+const database = await openDatabase<ApiTables>({
+  url: config.databaseUrl,
+  dataDir: config.dataDir,
+  onPoolError: (error) => onPoolError(error),
+}).catch(refuseToStart);
 // Least privilege: the owner migrates and grants; the service never connects as the owner.
-const asOwner = config.migrationsDatabaseUrl ? await migrateAsOwner({ ownerUrl: config.migrationsDatabaseUrl, service: database, migrations, ownedTables: projectionTables }).catch(refuseToStart) : undefined;
+const asOwner = config.migrationsDatabaseUrl
+  ? await migrateAsOwner({ ownerUrl: config.migrationsDatabaseUrl, service: database, migrations, ownedTables: projectionTables }).catch(
+      refuseToStart,
+    )
+  : undefined;
 const app = await buildApp({
   database,
   auth: config.auth,
@@ -42,14 +52,34 @@ const app = await buildApp({
   workers: config.role !== 'api',
   transparency: { signer: checkpointKey.signer, witnessKeys: witnessKeysFrom(process.env) },
 });
-if (asOwner) app.log.info({ applied: asOwner.applied, serviceRole: asOwner.serviceRole, appendOnly: asOwner.grants.kind === 'granted' ? asOwner.grants.appendOnly : [] }, 'migrated as the owner; the service connects as a role that cannot rewrite the log');
-onPoolError = (error) => app.log.warn({ code: (error as { code?: string }).code, reason: error.message }, 'a database connection failed outside a query; it is replaced on demand');
+if (asOwner)
+  app.log.info(
+    {
+      applied: asOwner.applied,
+      serviceRole: asOwner.serviceRole,
+      appendOnly: asOwner.grants.kind === 'granted' ? asOwner.grants.appendOnly : [],
+    },
+    'migrated as the owner; the service connects as a role that cannot rewrite the log',
+  );
+onPoolError = (error) =>
+  app.log.warn(
+    { code: (error as { code?: string }).code, reason: error.message },
+    'a database connection failed outside a query; it is replaced on demand',
+  );
 
-if (config.personalDataKey.development) app.log.warn('PERSONAL_DATA_KEY is not set: subjects\' data keys are wrapped with the development key');
+if (config.personalDataKey.development)
+  app.log.warn("PERSONAL_DATA_KEY is not set: subjects' data keys are wrapped with the development key");
 if (config.auth.developmentParties.length > 0) {
-  app.log.warn({ parties: config.auth.developmentParties }, 'AUTH_<party>_JWKS is not set: trusting the published development keys (npm run token signs with them)');
+  app.log.warn(
+    { parties: config.auth.developmentParties },
+    'AUTH_<party>_JWKS is not set: trusting the published development keys (npm run token signs with them)',
+  );
 }
-if (checkpointKey.development) app.log.warn({ file: checkpointKey.generated, verifierKey: checkpointKey.signer.verifierKey }, 'CHECKPOINT_SIGNING_KEY is not set: checkpoints are signed with a development key kept in DATA_DIR');
+if (checkpointKey.development)
+  app.log.warn(
+    { file: checkpointKey.generated, verifierKey: checkpointKey.signer.verifierKey },
+    'CHECKPOINT_SIGNING_KEY is not set: checkpoints are signed with a development key kept in DATA_DIR',
+  );
 if (config.auth.developmentSecret) app.log.warn('JWT_SECRET is set: HS256 tokens of JWT_ISSUER are accepted (development only)');
 const metricsListener = config.metrics.listener && (await startMetricsListener(app.metrics, config.metrics.listener));
 
@@ -61,8 +91,12 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 });
 
 await app.listen({ port: config.port, host: config.host });
-app.log.info({ engine: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, role: config.role }, config.role === 'worker' ? 'cooperation office worker ready' : 'cooperation office API ready');
-if (metricsListener) app.log.info({ metrics: `http://${config.metrics.listener!.host}:${metricsListener.port}/metrics` }, 'metrics listener ready');
+app.log.info(
+  { engine: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, role: config.role },
+  config.role === 'worker' ? 'cooperation office worker ready' : 'cooperation office API ready',
+);
+if (metricsListener)
+  app.log.info({ metrics: `http://${config.metrics.listener!.host}:${metricsListener.port}/metrics` }, 'metrics listener ready');
 
 /** A start-up that cannot go on (bad settings, DATA_DIR held by another process): one line on stderr, no stack. */
 function refuseToStart(error: unknown): never {

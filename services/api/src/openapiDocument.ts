@@ -6,7 +6,14 @@ import type { ApiTables } from './tables';
 /** The OpenAPI document as the routes declare it (an in-memory database; nothing is queried). */
 export async function generateOpenApi(): Promise<string> {
   const database = await openDatabase<ApiTables>({});
-  const app = await buildApp({ database, auth: loadConfig({}).auth, personalDataKey: Buffer.alloc(32), migrate: false, workers: false, logLevel: 'silent' });
+  const app = await buildApp({
+    database,
+    auth: loadConfig({}).auth,
+    personalDataKey: Buffer.alloc(32),
+    migrate: false,
+    workers: false,
+    logLevel: 'silent',
+  });
   try {
     await app.ready();
     return `${JSON.stringify(app.swagger(), null, 2)}\n`;

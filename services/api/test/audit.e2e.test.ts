@@ -58,13 +58,18 @@ describe('integrity', () => {
     const again = await t.request('GET', '/v1/audit/integrity', { token: auditor });
     expect(again.body.checked).toBeGreaterThanOrEqual(first.body.checked); // everything again, not only what is new
 
-    const [victim] = (await sql<{ position: string }>`select position from event_chain order by seq limit 1 offset 1`.execute(t.database.db)).rows;
+    const [victim] = (
+      await sql<{ position: string }>`select position from event_chain order by seq limit 1 offset 1`.execute(t.database.db)
+    ).rows;
     await sql`alter table events disable trigger events_immutable`.execute(t.database.db);
     await sql`update events set occurred_at = occurred_at - interval '1 day' where position = ${victim!.position}`.execute(t.database.db);
     await sql`alter table events enable trigger events_immutable`.execute(t.database.db);
 
     // The plain check re-reads it as well as the full one.
-    expect((await t.request('GET', '/v1/audit/integrity', { token: auditor })).body).toMatchObject({ ok: false, firstBrokenPosition: victim!.position });
+    expect((await t.request('GET', '/v1/audit/integrity', { token: auditor })).body).toMatchObject({
+      ok: false,
+      firstBrokenPosition: victim!.position,
+    });
     const full = await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor });
     expect(full.body).toMatchObject({ ok: false, full: true, firstBrokenPosition: victim!.position });
 
@@ -81,35 +86,46 @@ describe('witnessed chain heads', () => {
     // A database of its own: the rewrite below is left in place.
     const t = await startTestApp({ workers: true });
     try {
-    const id = await deportationAt(t, 'handed_over');
-    await chainAll(t.database.db);
-    const head = await t.request('GET', '/v1/audit/chain-head', { token: auditor });
-    expect(head.body.witness).toBe(`${head.body.seq}:${head.body.hash}`);
-    expect((await t.request('GET', `/v1/audit/integrity?full=true&witness=${head.body.witness}`, { token: auditor })).body).toMatchObject({ ok: true, witnessMatches: true });
+      const id = await deportationAt(t, 'handed_over');
+      await chainAll(t.database.db);
+      const head = await t.request('GET', '/v1/audit/chain-head', { token: auditor });
+      expect(head.body.witness).toBe(`${head.body.seq}:${head.body.hash}`);
+      expect((await t.request('GET', `/v1/audit/integrity?full=true&witness=${head.body.witness}`, { token: auditor })).body).toMatchObject(
+        { ok: true, witnessMatches: true },
+      );
 
-    // The attacker: alters the handover's place, then recomputes every link from there on.
-    const [handoverEvent] = (await readStream(t.database.db, id)).filter((e) => e.type === 'SuspectHandedOver');
-    await sql`alter table events disable trigger events_immutable`.execute(t.database.db);
-    await sql`alter table event_chain disable trigger event_chain_immutable`.execute(t.database.db);
-    await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${handoverEvent!.position}`.execute(t.database.db);
-    const links = (await sql<{ seq: string; position: string; prev_hash: string }>`
+      // The attacker: alters the handover's place, then recomputes every link from there on.
+      const [handoverEvent] = (await readStream(t.database.db, id)).filter((e) => e.type === 'SuspectHandedOver');
+      await sql`alter table events disable trigger events_immutable`.execute(t.database.db);
+      await sql`alter table event_chain disable trigger event_chain_immutable`.execute(t.database.db);
+      await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${handoverEvent!.position}`.execute(
+        t.database.db,
+      );
+      const links = (
+        await sql<{ seq: string; position: string; prev_hash: string }>`
       select seq, position, prev_hash from event_chain
-      where seq >= (select seq from event_chain where position = ${handoverEvent!.position}) order by seq`.execute(t.database.db)).rows;
-    let prev = links[0]!.prev_hash;
-    for (const link of links) {
-      const [event] = (await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(t.database.db)).rows;
-      const stored = (await readStream(t.database.db, event!.stream_id)).find((e) => e.position === link.position)!;
-      const hash = hashEvent(prev, stored);
-      await sql`update event_chain set prev_hash = ${prev}, hash = ${hash} where seq = ${link.seq}`.execute(t.database.db);
-      prev = hash;
-    }
-    await sql`alter table events enable trigger events_immutable`.execute(t.database.db);
-    await sql`alter table event_chain enable trigger event_chain_immutable`.execute(t.database.db);
+      where seq >= (select seq from event_chain where position = ${handoverEvent!.position}) order by seq`.execute(t.database.db)
+      ).rows;
+      let prev = links[0]!.prev_hash;
+      for (const link of links) {
+        const [event] = (
+          await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(t.database.db)
+        ).rows;
+        const stored = (await readStream(t.database.db, event!.stream_id)).find((e) => e.position === link.position)!;
+        const hash = hashEvent(prev, stored);
+        await sql`update event_chain set prev_hash = ${prev}, hash = ${hash} where seq = ${link.seq}`.execute(t.database.db);
+        prev = hash;
+      }
+      await sql`alter table events enable trigger events_immutable`.execute(t.database.db);
+      await sql`alter table event_chain enable trigger event_chain_immutable`.execute(t.database.db);
 
-    // The chain is self-consistent again, but the events no longer hash to the tree's leaves.
-    expect((await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor })).body).toMatchObject({ ok: false, firstBrokenPosition: handoverEvent!.position });
-    const witnessed = await t.request('GET', `/v1/audit/integrity?full=true&witness=${head.body.witness}`, { token: auditor });
-    expect(witnessed.body).toMatchObject({ ok: false, witnessMatches: false });
+      // The chain is self-consistent again, but the events no longer hash to the tree's leaves.
+      expect((await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor })).body).toMatchObject({
+        ok: false,
+        firstBrokenPosition: handoverEvent!.position,
+      });
+      const witnessed = await t.request('GET', `/v1/audit/integrity?full=true&witness=${head.body.witness}`, { token: auditor });
+      expect(witnessed.body).toMatchObject({ ok: false, witnessMatches: false });
     } finally {
       await t.close();
     }
@@ -130,18 +146,26 @@ describe('schema evolution', () => {
           kind: 'deportation',
           requestingParty: 'CN',
           requestedParty: 'KH',
-          subject: { names: [{ script: 'Latn', value: 'WANG Old' }], nationality: 'CN', documents: [{ type: 'passport', number: 'G1', issuingCountry: 'CN' }] },
+          subject: {
+            names: [{ script: 'Latn', value: 'WANG Old' }],
+            nationality: 'CN',
+            documents: [{ type: 'passport', number: 'G1', issuingCountry: 'CN' }],
+          },
           offences: [{ category: 'online_gambling' }],
           warrant: { reference: 'W-1', issuedBy: 'PSB', issuedOn: '2018-01-01' },
         },
       },
     ]);
     const events = await t.request('GET', `/v1/cases/${id}/events`, { token: auditor });
-    expect(events.body.items[0]).toMatchObject({ schemaVersion: 2, data: { subject: { nationality: 'CN', names: [{ value: 'WANG Old' }] } } });
+    expect(events.body.items[0]).toMatchObject({
+      schemaVersion: 2,
+      data: { subject: { nationality: 'CN', names: [{ value: 'WANG Old' }] } },
+    });
     const view = await t.request('GET', `/v1/cases/${id}`, { token: auditor });
     expect(view.body.subject.names[0].value).toBe('WANG Old');
     // The stored row is untouched (v1), and the chain, which hashes what is stored, verifies.
-    const [row] = (await sql<{ schema_version: number }>`select schema_version from events where stream_id = ${id}`.execute(t.database.db)).rows;
+    const [row] = (await sql<{ schema_version: number }>`select schema_version from events where stream_id = ${id}`.execute(t.database.db))
+      .rows;
     expect(row!.schema_version).toBe(1);
     await chainAll();
     expect((await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor })).body).toMatchObject({ ok: true });
@@ -155,8 +179,14 @@ describe('erasure of a victim’s personal data', () => {
     const filed = await t.request('POST', '/v1/cases', { token: cn, body: { ...victimFiling, occurredAt: '2019-05-01T00:00:00Z' } });
     expect(filed.status).toBe(201);
     const id = filed.body.id;
-    await t.request('POST', `/v1/cases/${id}/identity-verification`, { token: kh, body: { ...verification, occurredAt: '2019-05-10T00:00:00Z' } });
-    await t.request('POST', `/v1/cases/${id}/handover`, { token: kh, body: { ...handover, namesNotifiedAt: '2019-05-11T00:00:00Z', occurredAt: '2019-05-12T00:00:00Z' } });
+    await t.request('POST', `/v1/cases/${id}/identity-verification`, {
+      token: kh,
+      body: { ...verification, occurredAt: '2019-05-10T00:00:00Z' },
+    });
+    await t.request('POST', `/v1/cases/${id}/handover`, {
+      token: kh,
+      body: { ...handover, namesNotifiedAt: '2019-05-11T00:00:00Z', occurredAt: '2019-05-12T00:00:00Z' },
+    });
     await t.request('POST', `/v1/cases/${id}/completion`, { token: cn, body: { occurredAt: '2019-05-12T08:00:00Z' } });
     expect((await t.request('GET', `/v1/cases/${id}`, { token: kh })).body.subject.names[0].value).toBe(victimName);
 
@@ -167,9 +197,15 @@ describe('erasure of a victim’s personal data', () => {
 
     await projectionsCaughtUp(t);
     const analyst = t.token('CN', 'analyst');
-    const figuresBefore = (await t.request('GET', '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31', { token: analyst })).body;
-    expect((await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'officer'), body: { reason: 'asked' } })).status).toBe(403);
-    const asked = await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'the victim asked; case closed' } });
+    const figuresBefore = (await t.request('GET', '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31', { token: analyst }))
+      .body;
+    expect(
+      (await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'officer'), body: { reason: 'asked' } })).status,
+    ).toBe(403);
+    const asked = await t.request('POST', `/v1/cases/${id}/erasure-request`, {
+      token: t.token('CN', 'supervisor'),
+      body: { reason: 'the victim asked; case closed' },
+    });
     expect(asked.status).toBe(200);
     expect(asked.body.erasure).toMatchObject({ reason: 'the victim asked; case closed', erasedAt: null });
     const confirmed = await t.request('POST', `/v1/cases/${id}/erasure-confirmation`, { token: auditor, body: {} });
@@ -184,19 +220,36 @@ describe('erasure of a victim’s personal data', () => {
     const events = await t.request('GET', `/v1/cases/${id}/events`, { token: auditor });
     expect(JSON.stringify(events.body)).not.toContain(victimName);
     expect(events.body.items.map((e: { type: string }) => e.type)).toEqual([
-      'RequestFiled', 'IdentityVerified', 'SuspectHandedOver', 'RepatriationCompleted', 'ErasureRequested', 'PersonalDataErased',
+      'RequestFiled',
+      'IdentityVerified',
+      'SuspectHandedOver',
+      'RepatriationCompleted',
+      'ErasureRequested',
+      'PersonalDataErased',
     ]);
-    const [key] = (await sql<{ wrapped_key: Buffer | null; destroyed_at: Date | null }>`select wrapped_key, destroyed_at from subject_keys where case_id = ${id}`.execute(t.database.db)).rows;
+    const [key] = (
+      await sql<{
+        wrapped_key: Buffer | null;
+        destroyed_at: Date | null;
+      }>`select wrapped_key, destroyed_at from subject_keys where case_id = ${id}`.execute(t.database.db)
+    ).rows;
     expect(key).toMatchObject({ wrapped_key: null, destroyed_at: expect.any(Date) });
 
     await chainAll();
-    expect((await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor })).body).toMatchObject({ ok: true, firstBrokenPosition: null });
+    expect((await t.request('GET', '/v1/audit/integrity?full=true', { token: auditor })).body).toMatchObject({
+      ok: true,
+      firstBrokenPosition: null,
+    });
     await projectionsCaughtUp(t);
-    const figuresAfter = (await t.request('GET', '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31', { token: analyst })).body;
+    const figuresAfter = (await t.request('GET', '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31', { token: analyst }))
+      .body;
     expect(figuresAfter).toEqual(figuresBefore);
     expect(figuresBefore.withinDeadline).toBe(1); // the victim above, verified in 9 days
     // A second erasure is refused: there is nothing left to destroy.
-    expect((await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'again' } })).status).toBe(409);
+    expect(
+      (await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'again' } }))
+        .status,
+    ).toBe(409);
   });
 
   it('reaches idempotent replays too: no answer body is kept under a key, a retry after erasure answers erased', async () => {
@@ -207,12 +260,17 @@ describe('erasure of a victim’s personal data', () => {
     expect(filed.status).toBe(201);
     const id = filed.body.id;
     expect(JSON.stringify(filed.body)).toContain(victimName);
-    const stored = await sql<{ row: string }>`select row_to_json(k)::text as row from idempotency_keys k where key = ${key}`.execute(t.database.db);
+    const stored = await sql<{ row: string }>`select row_to_json(k)::text as row from idempotency_keys k where key = ${key}`.execute(
+      t.database.db,
+    );
     expect(stored.rows).toHaveLength(1);
     expect(stored.rows[0]!.row).not.toContain(victimName);
 
     await t.request('POST', `/v1/cases/${id}/withdrawal`, { token: cn, body: { reason: 'the victim returned on her own' } });
-    await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'the victim asked' } });
+    await t.request('POST', `/v1/cases/${id}/erasure-request`, {
+      token: t.token('CN', 'supervisor'),
+      body: { reason: 'the victim asked' },
+    });
     expect((await t.request('POST', `/v1/cases/${id}/erasure-confirmation`, { token: auditor, body: {} })).status).toBe(200);
 
     // The retry still gets its first answer (same case, same version, same status) but erased.

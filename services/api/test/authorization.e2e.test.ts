@@ -25,13 +25,60 @@ const matrix: {
   allowed: (party: Party, role: Role) => boolean;
 }[] = [
   { name: 'file', method: 'POST', path: () => '/v1/cases', body: deportationFiling, success: 201, allowed: (_p, r) => writer(r) },
-  { name: 'verify', method: 'POST', path: (id) => `/v1/cases/${id}/identity-verification`, stage: 'filed', body: verification, success: 200, allowed: (p, r) => p === 'KH' && writer(r) },
-  { name: 'hand over', method: 'POST', path: (id) => `/v1/cases/${id}/handover`, stage: 'identity_verified', body: handover, success: 200, allowed: (p, r) => p === 'KH' && writer(r) },
-  { name: 'complete', method: 'POST', path: (id) => `/v1/cases/${id}/completion`, stage: 'handed_over', body: {}, success: 200, allowed: (p, r) => p === 'CN' && writer(r) },
-  { name: 'refuse', method: 'POST', path: (id) => `/v1/cases/${id}/refusal`, stage: 'filed', body: { ground: 'security', reason: 'threat to public order' }, success: 200, allowed: (p, r) => p === 'KH' && r === 'supervisor' },
-  { name: 'withdraw', method: 'POST', path: (id) => `/v1/cases/${id}/withdrawal`, stage: 'filed', body: { reason: 'located elsewhere' }, success: 200, allowed: (p, r) => p === 'CN' && writer(r) },
+  {
+    name: 'verify',
+    method: 'POST',
+    path: (id) => `/v1/cases/${id}/identity-verification`,
+    stage: 'filed',
+    body: verification,
+    success: 200,
+    allowed: (p, r) => p === 'KH' && writer(r),
+  },
+  {
+    name: 'hand over',
+    method: 'POST',
+    path: (id) => `/v1/cases/${id}/handover`,
+    stage: 'identity_verified',
+    body: handover,
+    success: 200,
+    allowed: (p, r) => p === 'KH' && writer(r),
+  },
+  {
+    name: 'complete',
+    method: 'POST',
+    path: (id) => `/v1/cases/${id}/completion`,
+    stage: 'handed_over',
+    body: {},
+    success: 200,
+    allowed: (p, r) => p === 'CN' && writer(r),
+  },
+  {
+    name: 'refuse',
+    method: 'POST',
+    path: (id) => `/v1/cases/${id}/refusal`,
+    stage: 'filed',
+    body: { ground: 'security', reason: 'threat to public order' },
+    success: 200,
+    allowed: (p, r) => p === 'KH' && r === 'supervisor',
+  },
+  {
+    name: 'withdraw',
+    method: 'POST',
+    path: (id) => `/v1/cases/${id}/withdrawal`,
+    stage: 'filed',
+    body: { reason: 'located elsewhere' },
+    success: 200,
+    allowed: (p, r) => p === 'CN' && writer(r),
+  },
   { name: 'read case', method: 'GET', path: (id) => `/v1/cases/${id}`, stage: 'filed', success: 200, allowed: (_p, r) => r !== 'analyst' },
-  { name: 'read case events', method: 'GET', path: (id) => `/v1/cases/${id}/events`, stage: 'filed', success: 200, allowed: (_p, r) => r !== 'analyst' },
+  {
+    name: 'read case events',
+    method: 'GET',
+    path: (id) => `/v1/cases/${id}/events`,
+    stage: 'filed',
+    success: 200,
+    allowed: (_p, r) => r !== 'analyst',
+  },
   { name: 'read global log', method: 'GET', path: () => '/v1/events', success: 200, allowed: (_p, r) => r === 'auditor' },
   { name: 'check integrity', method: 'GET', path: () => '/v1/audit/integrity', success: 200, allowed: (_p, r) => r === 'auditor' },
   { name: 'list cases', method: 'GET', path: () => '/v1/cases', success: 200, allowed: (_p, r) => r !== 'analyst' },
@@ -41,27 +88,104 @@ const matrix: {
   // The transparency log: 404 where nothing is signed or chained yet (workers are off here).
   { name: 'read checkpoint', method: 'GET', path: () => '/v1/audit/checkpoint', success: 404, allowed: (_p, r) => r === 'auditor' },
   { name: 'read checkpoint key', method: 'GET', path: () => '/v1/audit/checkpoint/key', success: 200, allowed: (_p, r) => r === 'auditor' },
-  { name: 'inclusion proof', method: 'GET', path: () => '/v1/audit/proofs/inclusion?position=1&treeSize=1', success: 404, allowed: (_p, r) => r === 'auditor' },
-  { name: 'consistency proof', method: 'GET', path: () => '/v1/audit/proofs/consistency?from=0&to=0', success: 200, allowed: (_p, r) => r === 'auditor' },
-  { name: 'deliver a cosignature', method: 'POST', path: () => '/v1/audit/checkpoint/cosignatures', body: { treeSize: 0, signature: '— w x' }, success: 404, allowed: (_p, r) => r === 'auditor' },
-  { name: 'deportation statistics', method: 'GET', path: () => '/v1/statistics/deportations?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
-  { name: 'duration statistics', method: 'GET', path: () => '/v1/statistics/durations?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
-  { name: 'refusal statistics', method: 'GET', path: () => '/v1/statistics/refusals?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
-  { name: 'victim verification statistics', method: 'GET', path: () => '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31', success: 200, allowed: () => true },
-  { name: 'overdue victim verifications', method: 'GET', path: () => '/v1/statistics/victim-verifications/overdue?requestedParty=KH', success: 200, allowed: () => true },
-  { name: 'rebuild a projection', method: 'POST', path: () => '/v1/projections/case_board/rebuild', success: 200, allowed: (_p, r) => r === 'auditor' },
-  { name: 'request erasure', method: 'POST', path: (id) => `/v1/cases/${id}/erasure-request`, setup: (t) => closedVictimCase(t), body: { reason: 'the victim asked for it' }, success: 200, allowed: (p, r) => p === 'CN' && r === 'supervisor' },
-  { name: 'confirm erasure', method: 'POST', path: (id) => `/v1/cases/${id}/erasure-confirmation`, setup: (t) => closedVictimCase(t, true), body: {}, success: 200, allowed: (_p, r) => r === 'auditor' },
+  {
+    name: 'inclusion proof',
+    method: 'GET',
+    path: () => '/v1/audit/proofs/inclusion?position=1&treeSize=1',
+    success: 404,
+    allowed: (_p, r) => r === 'auditor',
+  },
+  {
+    name: 'consistency proof',
+    method: 'GET',
+    path: () => '/v1/audit/proofs/consistency?from=0&to=0',
+    success: 200,
+    allowed: (_p, r) => r === 'auditor',
+  },
+  {
+    name: 'deliver a cosignature',
+    method: 'POST',
+    path: () => '/v1/audit/checkpoint/cosignatures',
+    body: { treeSize: 0, signature: '— w x' },
+    success: 404,
+    allowed: (_p, r) => r === 'auditor',
+  },
+  {
+    name: 'deportation statistics',
+    method: 'GET',
+    path: () => '/v1/statistics/deportations?from=2019-01-01&to=2019-12-31',
+    success: 200,
+    allowed: () => true,
+  },
+  {
+    name: 'duration statistics',
+    method: 'GET',
+    path: () => '/v1/statistics/durations?from=2019-01-01&to=2019-12-31',
+    success: 200,
+    allowed: () => true,
+  },
+  {
+    name: 'refusal statistics',
+    method: 'GET',
+    path: () => '/v1/statistics/refusals?from=2019-01-01&to=2019-12-31',
+    success: 200,
+    allowed: () => true,
+  },
+  {
+    name: 'victim verification statistics',
+    method: 'GET',
+    path: () => '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31',
+    success: 200,
+    allowed: () => true,
+  },
+  {
+    name: 'overdue victim verifications',
+    method: 'GET',
+    path: () => '/v1/statistics/victim-verifications/overdue?requestedParty=KH',
+    success: 200,
+    allowed: () => true,
+  },
+  {
+    name: 'rebuild a projection',
+    method: 'POST',
+    path: () => '/v1/projections/case_board/rebuild',
+    success: 200,
+    allowed: (_p, r) => r === 'auditor',
+  },
+  {
+    name: 'request erasure',
+    method: 'POST',
+    path: (id) => `/v1/cases/${id}/erasure-request`,
+    setup: (t) => closedVictimCase(t),
+    body: { reason: 'the victim asked for it' },
+    success: 200,
+    allowed: (p, r) => p === 'CN' && r === 'supervisor',
+  },
+  {
+    name: 'confirm erasure',
+    method: 'POST',
+    path: (id) => `/v1/cases/${id}/erasure-confirmation`,
+    setup: (t) => closedVictimCase(t, true),
+    body: {},
+    success: 200,
+    allowed: (_p, r) => r === 'auditor',
+  },
 ];
 
 /** A victim repatriation requested by CN and withdrawn (closed), with an erasure pending if asked. */
 async function closedVictimCase(t: TestApp, erasureRequested = false): Promise<string> {
   const filed = await t.request('POST', '/v1/cases', { token: t.token('CN', 'officer'), body: victimFiling });
   const id: string = filed.body.id;
-  const withdrawn = await t.request('POST', `/v1/cases/${id}/withdrawal`, { token: t.token('CN', 'officer'), body: { reason: 'returned home unaided' } });
+  const withdrawn = await t.request('POST', `/v1/cases/${id}/withdrawal`, {
+    token: t.token('CN', 'officer'),
+    body: { reason: 'returned home unaided' },
+  });
   if (withdrawn.status !== 200) throw new Error(`withdrawal failed: ${JSON.stringify(withdrawn.body)}`);
   if (erasureRequested) {
-    const requested = await t.request('POST', `/v1/cases/${id}/erasure-request`, { token: t.token('CN', 'supervisor'), body: { reason: 'the victim asked for it' } });
+    const requested = await t.request('POST', `/v1/cases/${id}/erasure-request`, {
+      token: t.token('CN', 'supervisor'),
+      body: { reason: 'the victim asked for it' },
+    });
     if (requested.status !== 200) throw new Error(`erasure request failed: ${JSON.stringify(requested.body)}`);
   }
   return id;
@@ -101,9 +225,15 @@ it('every documented operation that needs a token has a row in this matrix', () 
   const documented = Object.entries(spec.paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([, op]) => op.responses?.['401'])
-      .map(([method]) => ({ method: method.toUpperCase(), pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`), name: `${method.toUpperCase()} ${path}` })),
+      .map(([method]) => ({
+        method: method.toUpperCase(),
+        pattern: new RegExp(`^${path.replace(/\{[^}]+\}/g, '[^/]+')}$`),
+        name: `${method.toUpperCase()} ${path}`,
+      })),
   );
   const rows = matrix.map((row) => ({ method: row.method, path: row.path('00000000-0000-4000-8000-000000000000').split('?')[0]! }));
-  const missing = documented.filter((op) => !rows.some((row) => row.method === op.method && op.pattern.test(row.path))).map((op) => op.name);
+  const missing = documented
+    .filter((op) => !rows.some((row) => row.method === op.method && op.pattern.test(row.path)))
+    .map((op) => op.name);
   expect(missing).toEqual([]);
 });

@@ -28,7 +28,13 @@ export interface Browser {
 /** A browser with a fresh profile of its own, removed on close. */
 export async function launchBrowser(viewport: { width: number; height: number }): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'cco-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args, viewport, timeout: 60_000 });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args,
+    viewport,
+    timeout: 60_000,
+  });
   return {
     context,
     async close() {

@@ -50,8 +50,12 @@ describe('loadCheckpointSigner', () => {
   it('takes CHECKPOINT_SIGNING_KEY; CHECKPOINT_ORIGIN must be its name', () => {
     const loaded = loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: goSigner, NODE_ENV: 'production' }, dir());
     expect('signer' in loaded && loaded.signer.verifierKey).toBe(goVerifier);
-    expect(loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: goSigner, CHECKPOINT_ORIGIN: 'other' }, dir())).toEqual({ error: expect.stringMatching(/must equal/) });
-    expect(loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: 'nonsense' }, dir())).toEqual({ error: expect.stringMatching(/CHECKPOINT_SIGNING_KEY/) });
+    expect(loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: goSigner, CHECKPOINT_ORIGIN: 'other' }, dir())).toEqual({
+      error: expect.stringMatching(/must equal/),
+    });
+    expect(loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: 'nonsense' }, dir())).toEqual({
+      error: expect.stringMatching(/CHECKPOINT_SIGNING_KEY/),
+    });
   });
 
   it('is required in production', () => {

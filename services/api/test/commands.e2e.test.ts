@@ -61,7 +61,11 @@ describe('Idempotency-Key', () => {
   it('keys belong to their caller: another officer’s same key is a new request', async () => {
     const key = randomUUID();
     const a = await t.request('POST', '/v1/cases', { token: cn, body: deportationFiling, headers: { 'idempotency-key': key } });
-    const b = await t.request('POST', '/v1/cases', { token: t.token('CN', 'supervisor'), body: deportationFiling, headers: { 'idempotency-key': key } });
+    const b = await t.request('POST', '/v1/cases', {
+      token: t.token('CN', 'supervisor'),
+      body: deportationFiling,
+      headers: { 'idempotency-key': key },
+    });
     expect(b.status).toBe(201);
     expect(b.body.id).not.toBe(a.body.id);
   });
@@ -70,12 +74,24 @@ describe('Idempotency-Key', () => {
 describe('If-Match and state', () => {
   it('a stale If-Match is 412 and appends nothing; the current one succeeds', async () => {
     const id = await deportationAt(t, 'filed');
-    const stale = await t.request('POST', `/v1/cases/${id}/identity-verification`, { token: kh, body: verification, headers: { 'if-match': '"0"' } });
+    const stale = await t.request('POST', `/v1/cases/${id}/identity-verification`, {
+      token: kh,
+      body: verification,
+      headers: { 'if-match': '"0"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.type).toBe('urn:cco:problem:precondition-failed');
-    const garbage = await t.request('POST', `/v1/cases/${id}/identity-verification`, { token: kh, body: verification, headers: { 'if-match': 'nonsense' } });
+    const garbage = await t.request('POST', `/v1/cases/${id}/identity-verification`, {
+      token: kh,
+      body: verification,
+      headers: { 'if-match': 'nonsense' },
+    });
     expect(garbage.status).toBe(412);
-    const fresh = await t.request('POST', `/v1/cases/${id}/identity-verification`, { token: kh, body: verification, headers: { 'if-match': '"1"' } });
+    const fresh = await t.request('POST', `/v1/cases/${id}/identity-verification`, {
+      token: kh,
+      body: verification,
+      headers: { 'if-match': '"1"' },
+    });
     expect(fresh.status).toBe(200);
   });
 
@@ -89,7 +105,9 @@ describe('If-Match and state', () => {
   });
 
   it('an unknown case is 404; a malformed id is 400', async () => {
-    expect((await t.request('POST', `/v1/cases/${randomUUID()}/identity-verification`, { token: kh, body: verification })).status).toBe(404);
+    expect((await t.request('POST', `/v1/cases/${randomUUID()}/identity-verification`, { token: kh, body: verification })).status).toBe(
+      404,
+    );
     expect((await t.request('GET', `/v1/cases/${randomUUID()}`, { token: kh })).status).toBe(404);
     const bad = await t.request('GET', '/v1/cases/..%2F..%2Fetc%2Fpasswd', { token: kh });
     expect(bad.status).toBe(400);
@@ -109,7 +127,10 @@ describe('rules and validation', () => {
 
   it('a refusal without a reason is 422', async () => {
     const id = await deportationAt(t, 'filed');
-    const response = await t.request('POST', `/v1/cases/${id}/refusal`, { token: t.token('KH', 'supervisor'), body: { ground: 'security' } });
+    const response = await t.request('POST', `/v1/cases/${id}/refusal`, {
+      token: t.token('KH', 'supervisor'),
+      body: { ground: 'security' },
+    });
     expect(response.status).toBe(422);
     expect(response.body.rule).toBe('refusal-reason-required');
   });
@@ -117,7 +138,12 @@ describe('rules and validation', () => {
   it('invalid bodies are 400 problem+json listing each error', async () => {
     const response = await t.request('POST', '/v1/cases', {
       token: cn,
-      body: { ...deportationFiling, kind: 'deportation', subject: { ...deportationFiling.subject, nationality: 'China', names: [] }, extra: 1 },
+      body: {
+        ...deportationFiling,
+        kind: 'deportation',
+        subject: { ...deportationFiling.subject, nationality: 'China', names: [] },
+        extra: 1,
+      },
     });
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');

@@ -28,8 +28,16 @@ async function ok(response: Promise<{ status: number; body: any }>) {
 
 /** A victim CN asks KH to verify, filed at `filedAt`, verified at `verifiedAt` (or never). */
 async function victim(filedAt: string, verifiedAt?: string) {
-  const filed = await ok(t.request('POST', '/v1/cases', { token: t.token('CN', 'officer'), body: { ...victimFiling, occurredAt: filedAt } }));
-  if (verifiedAt) await ok(t.request('POST', `/v1/cases/${filed.id}/identity-verification`, { token: t.token('KH', 'officer'), body: { ...verification, occurredAt: verifiedAt } }));
+  const filed = await ok(
+    t.request('POST', '/v1/cases', { token: t.token('CN', 'officer'), body: { ...victimFiling, occurredAt: filedAt } }),
+  );
+  if (verifiedAt)
+    await ok(
+      t.request('POST', `/v1/cases/${filed.id}/identity-verification`, {
+        token: t.token('KH', 'officer'),
+        body: { ...verification, occurredAt: verifiedAt },
+      }),
+    );
 }
 
 beforeAll(async () => {
@@ -45,16 +53,36 @@ beforeAll(async () => {
   await deportation(t, '2018-06-01T00:00:00Z');
   await deportation(t, '2016-02-10T00:00:00Z', { offence: 'violent_crime' });
   await deportation(t, '2019-05-01T00:00:00Z', { stage: 'handed_over' });
-  for (const [filedAt, ground] of [['2019-04-01T00:00:00Z', 'security'], ['2019-09-01T00:00:00Z', 'insufficient_documents']] as const) {
+  for (const [filedAt, ground] of [
+    ['2019-04-01T00:00:00Z', 'security'],
+    ['2019-09-01T00:00:00Z', 'insufficient_documents'],
+  ] as const) {
     const id = await deportation(t, filedAt, { stage: 'filed' });
-    await ok(t.request('POST', `/v1/cases/${id}/refusal`, { token: t.token('KH', 'supervisor'), body: { ground, reason: 'documents do not establish nationality', occurredAt: filedAt } }));
+    await ok(
+      t.request('POST', `/v1/cases/${id}/refusal`, {
+        token: t.token('KH', 'supervisor'),
+        body: { ground, reason: 'documents do not establish nationality', occurredAt: filedAt },
+      }),
+    );
   }
   await victim('2019-05-01T00:00:00Z', '2019-05-10T00:00:00Z');
   await victim('2019-06-01T00:00:00Z', '2019-07-20T00:00:00Z');
   await victim('2019-08-01T00:00:00Z');
-  const handedOver = await ok(t.request('POST', '/v1/cases', { token: t.token('CN', 'officer'), body: { ...victimFiling, occurredAt: '2019-02-01T00:00:00Z' } }));
-  await ok(t.request('POST', `/v1/cases/${handedOver.id}/identity-verification`, { token: t.token('KH', 'officer'), body: { ...verification, occurredAt: '2019-02-05T00:00:00Z' } }));
-  await ok(t.request('POST', `/v1/cases/${handedOver.id}/handover`, { token: t.token('KH', 'officer'), body: { ...handover, namesNotifiedAt: '2019-02-10T00:00:00Z', occurredAt: '2019-02-12T00:00:00Z' } }));
+  const handedOver = await ok(
+    t.request('POST', '/v1/cases', { token: t.token('CN', 'officer'), body: { ...victimFiling, occurredAt: '2019-02-01T00:00:00Z' } }),
+  );
+  await ok(
+    t.request('POST', `/v1/cases/${handedOver.id}/identity-verification`, {
+      token: t.token('KH', 'officer'),
+      body: { ...verification, occurredAt: '2019-02-05T00:00:00Z' },
+    }),
+  );
+  await ok(
+    t.request('POST', `/v1/cases/${handedOver.id}/handover`, {
+      token: t.token('KH', 'officer'),
+      body: { ...handover, namesNotifiedAt: '2019-02-10T00:00:00Z', occurredAt: '2019-02-12T00:00:00Z' },
+    }),
+  );
   await projectionsCaughtUp(t);
   browser = await launchBrowser(laptop);
 }, 240_000);
@@ -86,7 +114,9 @@ async function signIn(page: Page, token: string) {
 const rowsOf = (page: Page, figure: string): Promise<string[][]> =>
   page
     .locator(`table[data-figure="${figure}"] tbody tr`)
-    .evaluateAll((rows: { children: ArrayLike<{ textContent: string | null }> }[]) => rows.map((row) => Array.from(row.children, (cell) => cell.textContent ?? '')));
+    .evaluateAll((rows: { children: ArrayLike<{ textContent: string | null }> }[]) =>
+      rows.map((row) => Array.from(row.children, (cell) => cell.textContent ?? '')),
+    );
 const focusedId = (page: Page): Promise<string | undefined> => page.evaluate('document.activeElement?.id');
 
 const n = (value: number | null) => (value === null ? '—' : value.toLocaleString('en', { maximumFractionDigits: 2 }));
@@ -116,7 +146,11 @@ describe('GET /dashboard in Chromium', () => {
     expect(offences.groups.length).toBe(4);
     expect(await rowsOf(page, 'by-offence')).toEqual(offences.groups.map((g: any) => [label(g.key), String(g.count)]));
 
-    const durations = await Promise.all(['deportation', 'extradition', 'victim_repatriation'].map((kind) => api(`/v1/statistics/durations?${query({ ...window2019, kind })}`)));
+    const durations = await Promise.all(
+      ['deportation', 'extradition', 'victim_repatriation'].map((kind) =>
+        api(`/v1/statistics/durations?${query({ ...window2019, kind })}`),
+      ),
+    );
     expect(durations[0].count).toBe(6); // the one handed over but not completed counts here
     expect(await rowsOf(page, 'durations')).toEqual(durations.map((d) => [label(d.kind), n(d.medianDays), n(d.p90Days), String(d.count)]));
 
@@ -156,7 +190,9 @@ describe('GET /dashboard in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.locator('[data-value="deportations-total"]').waitFor();
     expect(await page.locator('[data-value="deportations-total"]').textContent()).toBe('5');
-    const widths: { scroll: number; view: number } = await page.evaluate('({ scroll: document.documentElement.scrollWidth, view: window.innerWidth })');
+    const widths: { scroll: number; view: number } = await page.evaluate(
+      '({ scroll: document.documentElement.scrollWidth, view: window.innerWidth })',
+    );
     expect(widths.scroll).toBeLessThanOrEqual(widths.view);
     expect(watched.errors).toEqual([]);
     expectOnlyOwnOrigin(watched);
@@ -214,7 +250,16 @@ describe('GET /dashboard in Chromium', () => {
     // Every valid role may read statistics, so the service's 403 is played here by the route.
     const forbidden = await openPage(`/dashboard?${query(window2019)}`);
     await forbidden.page.route('**/v1/statistics/**', (route) =>
-      route.fulfill({ status: 403, contentType: 'application/problem+json', body: JSON.stringify({ type: 'urn:cco:problem:forbidden', title: 'Not allowed for this party or role', status: 403, detail: 'Requires one of: analyst' }) }),
+      route.fulfill({
+        status: 403,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'urn:cco:problem:forbidden',
+          title: 'Not allowed for this party or role',
+          status: 403,
+          detail: 'Requires one of: analyst',
+        }),
+      }),
     );
     await signIn(forbidden.page, t.token('KH', 'analyst'));
     await expect.poll(() => forbidden.page.locator('#alert').textContent()).toContain('may not read the statistics');

@@ -3,8 +3,17 @@ import { calendarYear, fill, isDay, last12Months, modeOf, monthsOf, windowFromQu
 
 describe('the dashboard window', () => {
   it('takes a real window from the query string, else the last 12 months', () => {
-    expect(windowFromQuery('?from=2019-01-01&to=2019-12-31', '2026-11-30')).toEqual({ window: { from: '2019-01-01', to: '2019-12-31' }, given: true });
-    for (const bad of ['', '?from=2019-02-30&to=2019-12-31', '?from=2019-12-31&to=2019-01-01', '?from=2019-01-01', '?from=19-01-01&to=2019-12-31']) {
+    expect(windowFromQuery('?from=2019-01-01&to=2019-12-31', '2026-11-30')).toEqual({
+      window: { from: '2019-01-01', to: '2019-12-31' },
+      given: true,
+    });
+    for (const bad of [
+      '',
+      '?from=2019-02-30&to=2019-12-31',
+      '?from=2019-12-31&to=2019-01-01',
+      '?from=2019-01-01',
+      '?from=19-01-01&to=2019-12-31',
+    ]) {
       expect(windowFromQuery(bad, '2026-11-30'), bad).toEqual({ window: { from: '2025-12-01', to: '2026-11-30' }, given: false });
     }
   });
@@ -25,7 +34,10 @@ describe('the dashboard window', () => {
     expect(monthsOf({ from: '2018-11-15', to: '2019-02-01' })).toEqual(['2018-11', '2018-12', '2019-01', '2019-02']);
     expect(yearsUpTo({ from: '2016-01-01', to: '2016-03-01' })).toEqual(['2014', '2015', '2016']);
     expect(yearsUpTo({ from: '2010-01-01', to: '2013-03-01' })).toEqual([]);
-    expect(fill(['2019-01', '2019-02'], [{ key: '2019-02', count: 3 }])).toEqual([{ key: '2019-01', count: 0 }, { key: '2019-02', count: 3 }]);
+    expect(fill(['2019-01', '2019-02'], [{ key: '2019-02', count: 3 }])).toEqual([
+      { key: '2019-01', count: 0 },
+      { key: '2019-02', count: 3 },
+    ]);
     expect(isDay('2024-02-29')).toBe(true);
     expect(isDay('2023-02-29')).toBe(false);
   });

@@ -21,9 +21,15 @@ it('CN files a deportation, KH verifies and hands over, CN completes', async () 
   expect(filed.body).toMatchObject({ kind: 'deportation', status: 'filed', requestingParty: 'CN', requestedParty: 'KH', version: 1 });
   const id = filed.body.id;
 
-  const verified = await t.request('POST', `/v1/cases/${id}/identity-verification`, { token: kh, body: { ...verification, occurredAt: '2019-09-02T03:00:00Z' } });
+  const verified = await t.request('POST', `/v1/cases/${id}/identity-verification`, {
+    token: kh,
+    body: { ...verification, occurredAt: '2019-09-02T03:00:00Z' },
+  });
   expect(verified.body).toMatchObject({ status: 'identity_verified', version: 2 });
-  const handed = await t.request('POST', `/v1/cases/${id}/handover`, { token: kh, body: { ...handover, occurredAt: '2019-09-10T01:30:00+07:00' } });
+  const handed = await t.request('POST', `/v1/cases/${id}/handover`, {
+    token: kh,
+    body: { ...handover, occurredAt: '2019-09-10T01:30:00+07:00' },
+  });
   expect(handed.body).toMatchObject({ status: 'handed_over', handedOverAt: '2019-09-09T18:30:00.000Z' });
   const completed = await t.request('POST', `/v1/cases/${id}/completion`, { token: cn, body: { occurredAt: '2019-09-10T06:00:00Z' } });
   expect(completed.status).toBe(200);
@@ -49,11 +55,14 @@ it('CN files a deportation, KH verifies and hands over, CN completes', async () 
   const log = await t.request('GET', '/v1/events?limit=2', { token: auditor });
   expect(log.body.items).toHaveLength(2);
   const rest = await t.request('GET', `/v1/events?after=${log.body.nextAfter}`, { token: auditor });
-  expect([...log.body.items, ...rest.body.items].map((e: { id: string }) => e.id)).toEqual(history.body.items.map((e: { id: string }) => e.id));
+  expect([...log.body.items, ...rest.body.items].map((e: { id: string }) => e.id)).toEqual(
+    history.body.items.map((e: { id: string }) => e.id),
+  );
   const byPosition = await t.request('GET', `/v1/events?after=${log.body.items[1].position}`, { token: auditor });
   expect(byPosition.body.items).toEqual(rest.body.items);
 
-  await expect.poll(async () => (await t.request('GET', '/v1/audit/integrity', { token: auditor })).body, { timeout: 10_000 })
+  await expect
+    .poll(async () => (await t.request('GET', '/v1/audit/integrity', { token: auditor })).body, { timeout: 10_000 })
     .toMatchObject({ ok: true, firstBrokenPosition: null, chainLength: '4' });
 });
 

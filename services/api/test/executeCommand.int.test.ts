@@ -16,11 +16,31 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const caller = (party: 'KH' | 'CN'): Caller => ({ id: `${party.toLowerCase()}-officer`, party, roles: ['officer'], issuer: `test-${party}`, kid: 'k1' });
+const caller = (party: 'KH' | 'CN'): Caller => ({
+  id: `${party.toLowerCase()}-officer`,
+  party,
+  roles: ['officer'],
+  issuer: `test-${party}`,
+  kid: 'k1',
+});
 const file = (caseId: string = randomUUID(), more: Partial<CommandRequest> = {}) =>
-  executeCommand(deps, { caseId, actor: caller('CN'), creates: true, command: { type: 'FileRequest', caseId, data: structuredClone(deportationFiling) } as unknown as CommandIntent, correlationId: randomUUID(), ...more });
+  executeCommand(deps, {
+    caseId,
+    actor: caller('CN'),
+    creates: true,
+    command: { type: 'FileRequest', caseId, data: structuredClone(deportationFiling) } as unknown as CommandIntent,
+    correlationId: randomUUID(),
+    ...more,
+  });
 const verify = (caseId: string, more: Partial<CommandRequest> = {}) =>
-  executeCommand(deps, { caseId, actor: caller('KH'), creates: false, command: { type: 'VerifyIdentity', data: verification } as CommandIntent, correlationId: randomUUID(), ...more });
+  executeCommand(deps, {
+    caseId,
+    actor: caller('KH'),
+    creates: false,
+    command: { type: 'VerifyIdentity', data: verification } as CommandIntent,
+    correlationId: randomUUID(),
+    ...more,
+  });
 
 it('a command done: the case as it left it, its version, not a replay; business time defaults to the server clock', async () => {
   const filed = await file(randomUUID(), { occurredAt: new Date('2019-06-01T03:04:05Z') });

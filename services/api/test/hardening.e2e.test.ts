@@ -31,8 +31,18 @@ async function raw(path: string, body: Uint8Array | string, contentType: string 
 }
 
 describe('no 5xx for any date a client can send: outside 1990-01-01 … 2100-12-31 is a 400', () => {
-  const windows = ['from=2026-01-01&to=9999-12-31', 'from=0000-01-01&to=2020-01-01', 'from=1989-12-31&to=2020-01-01', 'from=2020-01-01&to=2101-01-01'];
-  for (const path of ['/v1/statistics/deportations', '/v1/statistics/durations', '/v1/statistics/refusals', '/v1/statistics/victim-verifications']) {
+  const windows = [
+    'from=2026-01-01&to=9999-12-31',
+    'from=0000-01-01&to=2020-01-01',
+    'from=1989-12-31&to=2020-01-01',
+    'from=2020-01-01&to=2101-01-01',
+  ];
+  for (const path of [
+    '/v1/statistics/deportations',
+    '/v1/statistics/durations',
+    '/v1/statistics/refusals',
+    '/v1/statistics/victim-verifications',
+  ]) {
     it(`${path}`, async () => {
       for (const window of windows) {
         const answer = await t.request('GET', `${path}?${window}`, { token: t.token('KH', 'analyst') });
@@ -53,9 +63,13 @@ describe('no 5xx for any date a client can send: outside 1990-01-01 … 2100-12-
       { ...deportationFiling, subject: { ...deportationFiling.subject, dateOfBirth: '1899-12-31' } },
       { ...deportationFiling, warrant: { ...deportationFiling.warrant, issuedOn: '0000-01-01' } },
     ];
-    for (const body of bad) expect((await t.request('POST', '/v1/cases', { token: cn, body })).status, JSON.stringify(body).slice(-80)).toBe(400);
+    for (const body of bad)
+      expect((await t.request('POST', '/v1/cases', { token: cn, body })).status, JSON.stringify(body).slice(-80)).toBe(400);
     // A person born in 1950 is filed: dates of birth reach further back than the office.
-    const older = await t.request('POST', '/v1/cases', { token: cn, body: { ...deportationFiling, subject: { ...deportationFiling.subject, dateOfBirth: '1950-01-01' } } });
+    const older = await t.request('POST', '/v1/cases', {
+      token: cn,
+      body: { ...deportationFiling, subject: { ...deportationFiling.subject, dateOfBirth: '1950-01-01' } },
+    });
     expect(older.status).toBe(201);
     expect(await eventCount()).toBe(before + 1);
   });
@@ -63,11 +77,34 @@ describe('no 5xx for any date a client can send: outside 1990-01-01 … 2100-12-
 
 describe('plausible content is the domain’s call: 422 with the rule', () => {
   const cases: [string, unknown, string][] = [
-    ['occurredAt more than 5 minutes ahead', { ...deportationFiling, occurredAt: new Date(Date.now() + 10 * 60_000).toISOString() }, 'occurred-in-future'],
-    ['occurredAt before the office’s oldest treaty', { ...deportationFiling, occurredAt: '1991-06-01T00:00:00Z' }, 'occurred-before-history'],
-    ['a date of birth in the future', { ...deportationFiling, subject: { ...deportationFiling.subject, dateOfBirth: '2099-01-01' } }, 'born-in-future'],
-    ['a nationality that is no country', { ...deportationFiling, subject: { ...deportationFiling.subject, nationality: 'ZZ' } }, 'unknown-country'],
-    ['an issuing country that is no country', { ...deportationFiling, subject: { ...deportationFiling.subject, documents: [{ type: 'passport', number: 'X1', issuingCountry: 'XK' }] } }, 'unknown-country'],
+    [
+      'occurredAt more than 5 minutes ahead',
+      { ...deportationFiling, occurredAt: new Date(Date.now() + 10 * 60_000).toISOString() },
+      'occurred-in-future',
+    ],
+    [
+      'occurredAt before the office’s oldest treaty',
+      { ...deportationFiling, occurredAt: '1991-06-01T00:00:00Z' },
+      'occurred-before-history',
+    ],
+    [
+      'a date of birth in the future',
+      { ...deportationFiling, subject: { ...deportationFiling.subject, dateOfBirth: '2099-01-01' } },
+      'born-in-future',
+    ],
+    [
+      'a nationality that is no country',
+      { ...deportationFiling, subject: { ...deportationFiling.subject, nationality: 'ZZ' } },
+      'unknown-country',
+    ],
+    [
+      'an issuing country that is no country',
+      {
+        ...deportationFiling,
+        subject: { ...deportationFiling.subject, documents: [{ type: 'passport', number: 'X1', issuingCountry: 'XK' }] },
+      },
+      'unknown-country',
+    ],
   ];
   for (const [what, body, rule] of cases) {
     it(what, async () => {
@@ -151,7 +188,10 @@ describe('small things a newcomer hits', () => {
   });
   it('a HEAD request writes no access-log row', async () => {
     const id = await deportationAt(t, 'filed');
-    const rows = async () => Number((await sql<{ n: string }>`select count(*) as n from personal_data_access where case_id = ${id}`.execute(t.database.db)).rows[0]!.n);
+    const rows = async () =>
+      Number(
+        (await sql<{ n: string }>`select count(*) as n from personal_data_access where case_id = ${id}`.execute(t.database.db)).rows[0]!.n,
+      );
     const before = await rows();
     for (const path of [`/v1/cases/${id}`, `/v1/cases/${id}/events`]) {
       const answer = await fetch(`${t.url}${path}`, { method: 'HEAD', headers: { authorization: `Bearer ${kh}` } });

@@ -49,7 +49,10 @@ export class FakeIdentityProvider {
   }
 
   removeKey(kid: string): void {
-    this.keys.splice(this.keys.findIndex((k) => k.kid === kid), 1);
+    this.keys.splice(
+      this.keys.findIndex((k) => k.kid === kid),
+      1,
+    );
   }
 
   /**

@@ -33,13 +33,25 @@ const line = (caseId: string) =>
         type: 'RequestFiled',
         occurredAt: '2017-03-01T02:00:00Z',
         data: {
-          kind: 'deportation', requestingParty: 'CN', requestedParty: 'KH',
-          subject: { names: [{ script: 'Latn', value: 'WU Archive' }], nationality: 'CN', documents: [{ type: 'passport', number: 'E11112222', issuingCountry: 'CN' }] },
-          offences: [{ category: 'online_gambling' }], warrant: { reference: 'W-9', issuedBy: 'Fuzhou PSB', issuedOn: '2017-01-09' },
+          kind: 'deportation',
+          requestingParty: 'CN',
+          requestedParty: 'KH',
+          subject: {
+            names: [{ script: 'Latn', value: 'WU Archive' }],
+            nationality: 'CN',
+            documents: [{ type: 'passport', number: 'E11112222', issuingCountry: 'CN' }],
+          },
+          offences: [{ category: 'online_gambling' }],
+          warrant: { reference: 'W-9', issuedBy: 'Fuzhou PSB', issuedOn: '2017-01-09' },
         },
         metadata: cnOfficer,
       },
-      { type: 'IdentityVerified', occurredAt: '2017-03-20T02:00:00Z', data: { nationalityConfirmed: true, confirmedNationality: 'CN' }, metadata: khOfficer },
+      {
+        type: 'IdentityVerified',
+        occurredAt: '2017-03-20T02:00:00Z',
+        data: { nationalityConfirmed: true, confirmedNationality: 'CN' },
+        metadata: khOfficer,
+      },
     ],
   });
 
@@ -63,11 +75,22 @@ it('imports cases from NDJSON, sealed and chained; the same file again is refuse
   expect(await verifyChain(t.db)).toMatchObject({ ok: true, checked: 6 });
 
   await expect(importFile(file)).rejects.toMatchObject({ stderr: expect.stringMatching(/refused: .*nothing of this batch was stored/) });
-  const { count } = (await t.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow());
+  const { count } = await t.db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .executeTakeFirstOrThrow();
   expect(Number(count)).toBe(6);
 });
 
-const eventCount = async () => Number((await t.db.selectFrom('events').select((eb) => eb.fn.countAll<string>().as('count')).executeTakeFirstOrThrow()).count);
+const eventCount = async () =>
+  Number(
+    (
+      await t.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<string>().as('count'))
+        .executeTakeFirstOrThrow()
+    ).count,
+  );
 
 it('the defaults: roles officer, one correlation id per case, each event caused by the one before', async () => {
   const id = randomUUID();
@@ -87,12 +110,21 @@ it('every case passes the treaty rules first: one bad case refuses the whole fil
   const forged = JSON.parse(line(bad));
   delete forged.events[0].data.warrant;
   forged.events[0].metadata = { actor: 'kh-forger', party: 'KH' };
-  forged.events[1] = { type: 'DeportationCompleted', occurredAt: '2099-01-01T00:00:00Z', data: {}, metadata: { actor: 'kh-forger', party: 'KH' } };
+  forged.events[1] = {
+    type: 'DeportationCompleted',
+    occurredAt: '2099-01-01T00:00:00Z',
+    data: {},
+    metadata: { actor: 'kh-forger', party: 'KH' },
+  };
   const file = join(dir, 'forged.ndjson');
   // The bad case is in the second batch: the first must not have been stored either.
   writeFileSync(file, `${line(good[0]!)}\n${line(good[1]!)}\n${JSON.stringify(forged)}\n`);
   const before = await eventCount();
-  await expect(importFile(file)).rejects.toMatchObject({ stderr: expect.stringMatching(new RegExp(`line 3: case ${bad}, event 0: requesting-party-only|line 3: case ${bad}, event 0: warrant-required`)) });
+  await expect(importFile(file)).rejects.toMatchObject({
+    stderr: expect.stringMatching(
+      new RegExp(`line 3: case ${bad}, event 0: requesting-party-only|line 3: case ${bad}, event 0: warrant-required`),
+    ),
+  });
   expect(await eventCount()).toBe(before);
 
   // Each rule on its own, through the same path.
@@ -102,7 +134,16 @@ it('every case passes the treaty rules first: one bad case refuses the whole fil
     ['occurred-in-future', (h) => (h.events[1].occurredAt = '2099-01-01T00:00:00Z')],
     ['chronology', (h) => (h.events[1].occurredAt = '2017-02-01T00:00:00Z')],
     ['requested-party-only', (h) => (h.events[1].metadata = { actor: 'cn-officer', party: 'CN' })],
-    ['lifecycle', (h) => (h.events[1] = { type: 'DeportationCompleted', occurredAt: '2017-04-01T00:00:00Z', data: {}, metadata: { actor: 'cn', party: 'CN' } })],
+    [
+      'lifecycle',
+      (h) =>
+        (h.events[1] = {
+          type: 'DeportationCompleted',
+          occurredAt: '2017-04-01T00:00:00Z',
+          data: {},
+          metadata: { actor: 'cn', party: 'CN' },
+        }),
+    ],
     ['unknown-country', (h) => (h.events[0].data.subject.nationality = 'ZZ')],
   ];
   for (const [rule, spoil] of rules) {

@@ -121,12 +121,18 @@ describe('two ministries, each with its own keys', () => {
   it('the access log and each event’s metadata record the verified issuer and kid beside sub', async () => {
     const filed = await t.request('POST', '/v1/cases', { token: await cn.sign(officer('CN', 'cn-filer')), body: deportationFiling });
     expect(filed.status).toBe(201);
-    const read = await t.request('GET', `/v1/cases/${filed.body.id}`, { token: await kh.sign(officer('KH', 'kh-reader'), { kid: 'kh-ed-1' }) });
+    const read = await t.request('GET', `/v1/cases/${filed.body.id}`, {
+      token: await kh.sign(officer('KH', 'kh-reader'), { kid: 'kh-ed-1' }),
+    });
     expect(read.status).toBe(200);
 
-    const events = await sql<{ metadata: Record<string, unknown> }>`select metadata from events where stream_id = ${filed.body.id}`.execute(t.database.db);
+    const events = await sql<{ metadata: Record<string, unknown> }>`select metadata from events where stream_id = ${filed.body.id}`.execute(
+      t.database.db,
+    );
     expect(events.rows[0]!.metadata).toMatchObject({ actor: 'cn-filer', party: 'CN', issuer: cn.issuer, kid: 'cn-rs-1' });
-    const log = await t.request('GET', `/v1/audit/access-log?caseId=${filed.body.id}`, { token: await kh.sign(officer('KH', 'kh-auditor')) });
+    const log = await t.request('GET', `/v1/audit/access-log?caseId=${filed.body.id}`, {
+      token: await kh.sign(officer('KH', 'kh-auditor')),
+    });
     expect(log.body.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ actor: 'cn-filer', issuer: cn.issuer, kid: 'cn-rs-1', resource: 'command-answer' }),

@@ -52,9 +52,17 @@ const production = (): Record<string, string | undefined> => ({
 
 /** Starts dist/main.mjs with only `env` (no inherited settings); resolves when it exits. */
 function startRefused(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const clean = Object.fromEntries(Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_URL: db.url, ...env }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const clean = Object.fromEntries(
+    Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_URL: db.url, ...env }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as Record<string, string>;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/main.mjs'], { cwd: repoRoot, env: clean, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/main.mjs'], {
+      cwd: repoRoot,
+      env: clean,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -76,10 +84,18 @@ describe('production refuses to start (one line on stderr, no stack trace, non-z
     ['without AUTH_CN_JWKS', { AUTH_CN_JWKS: undefined }, /AUTH_CN_JWKS/],
     ['without AUTH_KH_ISSUER', { AUTH_KH_ISSUER: undefined }, /AUTH_KH_ISSUER/],
     ['without AUTH_CN_ISSUER', { AUTH_CN_ISSUER: undefined }, /AUTH_CN_ISSUER/],
-    ['with no auth settings at all', { AUTH_KH_JWKS: undefined, AUTH_CN_JWKS: undefined, AUTH_KH_ISSUER: undefined, AUTH_CN_ISSUER: undefined }, /AUTH_KH_JWKS, AUTH_KH_ISSUER, AUTH_CN_JWKS, AUTH_CN_ISSUER/],
+    [
+      'with no auth settings at all',
+      { AUTH_KH_JWKS: undefined, AUTH_CN_JWKS: undefined, AUTH_KH_ISSUER: undefined, AUTH_CN_ISSUER: undefined },
+      /AUTH_KH_JWKS, AUTH_KH_ISSUER, AUTH_CN_JWKS, AUTH_CN_ISSUER/,
+    ],
     ['with JWT_SECRET set (to a strong secret)', { JWT_SECRET: randomBytes(32).toString('base64url') }, /JWT_SECRET/],
     ['with JWT_SECRET set to the published development secret', { JWT_SECRET: developmentJwtSecret }, /JWT_SECRET/],
-    ['with the development personal-data key', { PERSONAL_DATA_KEY: developmentKeyEncryptionKey }, /PERSONAL_DATA_KEY is the published development key/],
+    [
+      'with the development personal-data key',
+      { PERSONAL_DATA_KEY: developmentKeyEncryptionKey },
+      /PERSONAL_DATA_KEY is the published development key/,
+    ],
     ['without PERSONAL_DATA_KEY', { PERSONAL_DATA_KEY: undefined }, /PERSONAL_DATA_KEY is required/],
     ['with both parties on one issuer', { AUTH_CN_ISSUER: 'https://idp.kh.example' }, /must differ/],
     ['with a JWKS file that does not exist', { AUTH_CN_JWKS: join(dir, 'missing.json') }, /AUTH_CN_JWKS: no such file/],
@@ -112,16 +128,30 @@ describe('a production service trusting two ministries', () => {
 
   it('serves both: KH’s keys from its URL, CN’s from a file; a development key is never trusted', async () => {
     const post = (token: string) =>
-      fetch(`${server.url}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(deportationFiling) });
+      fetch(`${server.url}/v1/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(deportationFiling),
+      });
     const filed = await post(await cn.sign({ sub: 'cn-officer', party: 'CN', roles: ['officer'] }));
     expect(filed.status).toBe(201);
     const { id } = (await filed.json()) as { id: string };
-    const read = await fetch(`${server.url}/v1/cases/${id}`, { headers: { authorization: `Bearer ${await kh.sign({ sub: 'kh-officer', party: 'KH', roles: ['officer'] })}` } });
+    const read = await fetch(`${server.url}/v1/cases/${id}`, {
+      headers: { authorization: `Bearer ${await kh.sign({ sub: 'kh-officer', party: 'KH', roles: ['officer'] })}` },
+    });
     expect(read.status).toBe(200);
     // Signed with the development key the CN file lists, with CN's production issuer: still 401.
     const developmentKey = developmentSigningKey('CN');
     const now = Math.floor(Date.now() / 1000);
-    const devSigned = await new SignJWT({ sub: 'dev', party: 'CN', roles: ['officer'], aud: 'cco-api', iss: cn.issuer, iat: now, exp: now + 600 })
+    const devSigned = await new SignJWT({
+      sub: 'dev',
+      party: 'CN',
+      roles: ['officer'],
+      aud: 'cco-api',
+      iss: cn.issuer,
+      iat: now,
+      exp: now + 600,
+    })
       .setProtectedHeader({ alg: 'EdDSA', kid: developmentKey.kid })
       .sign(createPrivateKey(developmentKey.pem));
     expect((await post(devSigned)).status).toBe(401);
@@ -146,12 +176,21 @@ describe('development: no settings needed', () => {
   });
   afterAll(() => server?.stop());
 
-  const npmToken = (...args: string[]) => spawnSync('npm', ['run', '-s', 'token', '--', ...args], { cwd: repoRoot, env: { ...process.env, JWT_SECRET: undefined }, encoding: 'utf8' });
+  const npmToken = (...args: string[]) =>
+    spawnSync('npm', ['run', '-s', 'token', '--', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, JWT_SECRET: undefined },
+      encoding: 'utf8',
+    });
 
   it('`npm run token -- --party KH --roles officer` signs with KH’s development key, which the service trusts', async () => {
     const cnToken = npmToken('--party', 'CN', '--roles', 'officer');
     expect(cnToken.status, cnToken.stderr).toBe(0);
-    const filed = await fetch(`${server.url}/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${cnToken.stdout.trim()}`, 'content-type': 'application/json' }, body: JSON.stringify(deportationFiling) });
+    const filed = await fetch(`${server.url}/v1/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${cnToken.stdout.trim()}`, 'content-type': 'application/json' },
+      body: JSON.stringify(deportationFiling),
+    });
     expect(filed.status).toBe(201);
     const { id } = (await filed.json()) as { id: string };
     const khToken = npmToken('--party', 'KH', '--roles', 'officer');

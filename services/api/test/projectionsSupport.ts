@@ -22,9 +22,16 @@ export async function deportation(
   const cn = t.token('CN', 'officer');
   const kh = t.token('KH', 'officer');
   const offences = options.offence ? [{ category: options.offence }] : deportationFiling.offences;
-  const filed = await ok(t.request('POST', '/v1/cases', { token: cn, body: { ...deportationFiling, offences, occurredAt: before(completedAt, 240) } }));
+  const filed = await ok(
+    t.request('POST', '/v1/cases', { token: cn, body: { ...deportationFiling, offences, occurredAt: before(completedAt, 240) } }),
+  );
   if (options.stage === 'filed') return filed.id;
-  await ok(t.request('POST', `/v1/cases/${filed.id}/identity-verification`, { token: kh, body: { ...verification, occurredAt: before(completedAt, 120) } }));
+  await ok(
+    t.request('POST', `/v1/cases/${filed.id}/identity-verification`, {
+      token: kh,
+      body: { ...verification, occurredAt: before(completedAt, 120) },
+    }),
+  );
   await ok(t.request('POST', `/v1/cases/${filed.id}/handover`, { token: kh, body: { ...handover, occurredAt: before(completedAt, 6) } }));
   if (options.stage === 'handed_over') return filed.id;
   await ok(t.request('POST', `/v1/cases/${filed.id}/completion`, { token: cn, body: { occurredAt: completedAt } }));

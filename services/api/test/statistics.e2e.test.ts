@@ -36,7 +36,11 @@ describe('GET /v1/statistics/deportations', () => {
     ]);
     expect((await stats('from=2014-01-01&to=2019-12-31&groupBy=year')).body).toMatchObject({
       total: 6,
-      groups: [{ key: '2017', count: 1 }, { key: '2018', count: 2 }, { key: '2019', count: 3 }],
+      groups: [
+        { key: '2017', count: 1 },
+        { key: '2018', count: 2 },
+        { key: '2019', count: 3 },
+      ],
     });
   });
 
@@ -51,19 +55,29 @@ describe('GET /v1/statistics/deportations', () => {
       from: '2018-11-01',
       to: '2019-10-31',
       total: 3,
-      groups: [{ key: 'online_gambling', count: 2 }, { key: 'telecom_fraud', count: 1 }],
+      groups: [
+        { key: 'online_gambling', count: 2 },
+        { key: 'telecom_fraud', count: 1 },
+      ],
     });
     expect((await stats('from=2014-01-01&to=2019-12-31&requestingParty=KH')).body.total).toBe(0);
   });
 
   it('answers analysts, auditors, officers and supervisors; 401 without a token', async () => {
-    for (const role of ['analyst', 'auditor', 'officer', 'supervisor'] as const) expect((await stats('from=2019-01-01&to=2019-12-31', t.token('KH', role))).status).toBe(200);
+    for (const role of ['analyst', 'auditor', 'officer', 'supervisor'] as const)
+      expect((await stats('from=2019-01-01&to=2019-12-31', t.token('KH', role))).status).toBe(200);
     const anonymous = await t.request('GET', '/v1/statistics/deportations?from=2019-01-01&to=2019-12-31');
     expect(anonymous.status).toBe(401);
   });
 
   it('refuses a bad window or grouping with a problem', async () => {
-    for (const query of ['from=2019-11-01&to=2019-10-31', 'from=2019-02-30&to=2019-10-31', 'from=2019-01-01', 'from=2019-01-01&to=2019-12-31&groupBy=week', 'from=2019-01-01&to=2019-12-31&x=1']) {
+    for (const query of [
+      'from=2019-11-01&to=2019-10-31',
+      'from=2019-02-30&to=2019-10-31',
+      'from=2019-01-01',
+      'from=2019-01-01&to=2019-12-31&groupBy=week',
+      'from=2019-01-01&to=2019-12-31&x=1',
+    ]) {
       const answer = await stats(query);
       expect(answer.status, query).toBe(400);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
@@ -79,7 +93,9 @@ it('durations, refusals and verifications answer in their contract shapes, witho
   expect(durations.body).toEqual({ from: '2019-01-01', to: '2019-12-31', kind: 'deportation', count: 4, medianDays: 9, p90Days: 9 });
   const refusals = await t.request('GET', '/v1/statistics/refusals?from=2019-01-01&to=2019-12-31', { token: analyst });
   expect(refusals.body).toEqual({ from: '2019-01-01', to: '2019-12-31', total: 0, groups: [] });
-  const verifications = await t.request('GET', '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31&requestedParty=KH', { token: analyst });
+  const verifications = await t.request('GET', '/v1/statistics/victim-verifications?from=2019-01-01&to=2019-12-31&requestedParty=KH', {
+    token: analyst,
+  });
   expect(verifications.body).toEqual({ from: '2019-01-01', to: '2019-12-31', requestedParty: 'KH', total: 0, withinDeadline: 0, late: 0 });
   const text = JSON.stringify([durations.body, refusals.body, verifications.body]);
   for (const value of personalData) expect(text).not.toContain(value);

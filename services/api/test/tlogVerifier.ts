@@ -17,7 +17,11 @@ export function rootFromInclusion(index: number, size: number, leaf: Buffer, pat
     if (sn === 0) return null;
     if (fn % 2 === 1 || fn === sn) {
       r = hashNode(p, r);
-      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      if (fn % 2 === 0)
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
     } else {
       r = hashNode(r, p);
     }
@@ -34,7 +38,10 @@ export function verifyConsistency(m: number, n: number, oldRoot: Buffer, newRoot
   const path = (m & (m - 1)) === 0 ? [oldRoot, ...proof] : [...proof];
   let fn = m - 1;
   let sn = n - 1;
-  while (fn % 2 === 1) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
   let fr = path[0]!;
   let sr = path[0]!;
   for (const c of path.slice(1)) {
@@ -42,7 +49,11 @@ export function verifyConsistency(m: number, n: number, oldRoot: Buffer, newRoot
     if (fn % 2 === 1 || fn === sn) {
       fr = hashNode(c, fr);
       sr = hashNode(c, sr);
-      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) { fn = Math.floor(fn / 2); sn = Math.floor(sn / 2); }
+      if (fn % 2 === 0)
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
     } else {
       sr = hashNode(sr, c);
     }
@@ -71,7 +82,10 @@ export function openCheckpoint(note: string, verifierKey: string): Checkpoint {
   if (id.toString('hex') !== hexId) throw new Error('key id does not match');
   const split = note.indexOf('\n\n');
   const body = note.slice(0, split + 1);
-  const signatureLines = note.slice(split + 2).split('\n').filter(Boolean);
+  const signatureLines = note
+    .slice(split + 2)
+    .split('\n')
+    .filter(Boolean);
   const mine = signatureLines.find((l) => l.startsWith(`\u2014 ${name} `));
   if (!mine) throw new Error('no signature by the log');
   const raw = Buffer.from(mine.split(' ')[2]!, 'base64');

@@ -12,7 +12,13 @@ import { openCheckpoint, rootFromInclusion, verifyConsistency } from './tlogVeri
 const witnessName = 'witness.kh.example/w1';
 const witnessSeed = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
 const witnessPair = nacl.sign.keyPair.fromSeed(witnessSeed);
-const witnessId = createHash('sha256').update(witnessName).update('\n').update(Uint8Array.of(4)).update(witnessPair.publicKey).digest().subarray(0, 4);
+const witnessId = createHash('sha256')
+  .update(witnessName)
+  .update('\n')
+  .update(Uint8Array.of(4))
+  .update(witnessPair.publicKey)
+  .digest()
+  .subarray(0, 4);
 const witnessKey = `${witnessName}+${witnessId.toString('hex')}+${Buffer.concat([Uint8Array.of(4), witnessPair.publicKey]).toString('base64')}`;
 function cosign(body: string, time: number, pair = witnessPair, id = witnessId, name = witnessName) {
   const sig = nacl.sign.detached(Buffer.from(`cosignature/v1\ntime ${time}\n${body}`), pair.secretKey);
@@ -53,12 +59,21 @@ describe('signed checkpoints and proofs', () => {
 
     const { rows } = await sql<{ position: string }>`select position from event_chain order by seq`.execute(t.database.db);
     for (const { position } of rows) {
-      const proof = await t.request('GET', `/v1/audit/proofs/inclusion?position=${position}&treeSize=${second.treeSize}`, { token: auditor });
+      const proof = await t.request('GET', `/v1/audit/proofs/inclusion?position=${position}&treeSize=${second.treeSize}`, {
+        token: auditor,
+      });
       expect(proof.status).toBe(200);
-      const root = rootFromInclusion(proof.body.leafIndex, second.treeSize, Buffer.from(proof.body.leafHash, 'hex'), proof.body.path.map((h: string) => Buffer.from(h, 'hex')));
+      const root = rootFromInclusion(
+        proof.body.leafIndex,
+        second.treeSize,
+        Buffer.from(proof.body.leafHash, 'hex'),
+        proof.body.path.map((h: string) => Buffer.from(h, 'hex')),
+      );
       expect(root?.equals(second.root), `position ${position}`).toBe(true);
     }
-    const consistency = await t.request('GET', `/v1/audit/proofs/consistency?from=${first.treeSize}&to=${second.treeSize}`, { token: auditor });
+    const consistency = await t.request('GET', `/v1/audit/proofs/consistency?from=${first.treeSize}&to=${second.treeSize}`, {
+      token: auditor,
+    });
     expect(consistency.status).toBe(200);
     const path = consistency.body.path.map((h: string) => Buffer.from(h, 'hex'));
     expect(verifyConsistency(first.treeSize, second.treeSize, first.root, second.root, path)).toBe(true);
@@ -93,7 +108,11 @@ describe('signed checkpoints and proofs', () => {
       expect(response.status, path).toBe(status);
       expect(response.headers.get('content-type'), path).toMatch(/problem\+json/);
     }
-    expect((await t.request('GET', `/v1/audit/proofs/consistency?from=0&to=${size}`, { token: auditor })).body).toEqual({ from: 0, to: size, path: [] });
+    expect((await t.request('GET', `/v1/audit/proofs/consistency?from=0&to=${size}`, { token: auditor })).body).toEqual({
+      from: 0,
+      to: size,
+      path: [],
+    });
     expect((await t.request('GET', '/v1/audit/checkpoint', { token: t.token('KH', 'officer') })).status).toBe(403);
     expect((await t.request('GET', '/v1/audit/checkpoint')).status).toBe(401);
   });
@@ -112,13 +131,26 @@ describe('witness cosignatures', () => {
       ['— not a signature', 400],
     ];
     for (const [signature, status] of refusals) {
-      const r = await t.request('POST', '/v1/audit/checkpoint/cosignatures', { token: auditor, body: { treeSize: cp.treeSize, signature } });
+      const r = await t.request('POST', '/v1/audit/checkpoint/cosignatures', {
+        token: auditor,
+        body: { treeSize: cp.treeSize, signature },
+      });
       expect(r.status, signature).toBe(status);
     }
-    expect((await t.request('POST', '/v1/audit/checkpoint/cosignatures', { token: auditor, body: { treeSize: 999_999, signature: cosign(cp.body, now) } })).status).toBe(404);
+    expect(
+      (
+        await t.request('POST', '/v1/audit/checkpoint/cosignatures', {
+          token: auditor,
+          body: { treeSize: 999_999, signature: cosign(cp.body, now) },
+        })
+      ).status,
+    ).toBe(404);
 
     const line = cosign(cp.body, now);
-    const accepted = await t.request('POST', '/v1/audit/checkpoint/cosignatures', { token: auditor, body: { treeSize: cp.treeSize, signature: line } });
+    const accepted = await t.request('POST', '/v1/audit/checkpoint/cosignatures', {
+      token: auditor,
+      body: { treeSize: cp.treeSize, signature: line },
+    });
     expect(accepted.body).toMatchObject({ witness: witnessName, treeSize: cp.treeSize, duplicate: false });
     const served = await t.request('GET', '/v1/audit/checkpoint?cosigned=true', { token: auditor });
     expect(openCheckpoint(served.body, verifierKey).signatureLines).toEqual(expect.arrayContaining([line]));
@@ -145,7 +177,9 @@ describe('integrity never vouches for what it did not read', () => {
     const again = await integrity();
     expect(again.checked).toBe(clean.checked); // not "0 since last time"
 
-    const [victim] = (await sql<{ position: string }>`select position from event_chain order by seq offset 3 limit 1`.execute(t.database.db)).rows;
+    const [victim] = (
+      await sql<{ position: string }>`select position from event_chain order by seq offset 3 limit 1`.execute(t.database.db)
+    ).rows;
     await tamper(sql`update events set occurred_at = occurred_at - interval '1 day' where position = ${victim!.position}`);
     expect(await integrity()).toMatchObject({ ok: false, firstBrokenPosition: victim!.position, firstBrokenLeaf: 3 });
     expect(await integrity()).toMatchObject({ ok: false, firstBrokenPosition: victim!.position });
@@ -196,11 +230,20 @@ describe('an insider who rewrites events, chain and tree consistently', () => {
       const [victim] = (await readStream(x.database.db, id)).filter((e) => e.type === 'SuspectHandedOver');
       await x.database.db.connection().execute(async (conn) => {
         await sql`set session_replication_role = replica`.execute(conn);
-        await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${victim!.position}`.execute(conn);
-        const links = (await sql<{ seq: string; position: string; prev_hash: string }>`select seq, position, prev_hash from event_chain order by seq`.execute(conn)).rows;
+        await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${victim!.position}`.execute(
+          conn,
+        );
+        const links = (
+          await sql<{
+            seq: string;
+            position: string;
+            prev_hash: string;
+          }>`select seq, position, prev_hash from event_chain order by seq`.execute(conn)
+        ).rows;
         let prev = links[0]!.prev_hash;
         for (const link of links) {
-          const [row] = (await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(conn)).rows;
+          const [row] = (await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(conn))
+            .rows;
           const stored = (await readStream(conn, row!.stream_id)).find((e) => e.position === link.position)!;
           const hash = hashEvent(prev, stored);
           await sql`update event_chain set prev_hash = ${prev}, hash = ${hash} where seq = ${link.seq}`.execute(conn);
@@ -227,7 +270,19 @@ describe('a log too large for one request', () => {
     const x = await startTestApp({ workers: false, transparency: { integrityBudgetMs: 0 } });
     try {
       const a = x.token('KH', 'auditor');
-      for (let i = 0; i < 5; i++) await appendToStream(x.database.db, `s-${i}`, 'test', 'no_stream', Array.from({ length: 900 }, (_v, j) => ({ type: 'T', data: { j }, metadata: { actor: 'a', party: 'KH', correlationId: 'c', causationId: null }, occurredAt: new Date() })));
+      for (let i = 0; i < 5; i++)
+        await appendToStream(
+          x.database.db,
+          `s-${i}`,
+          'test',
+          'no_stream',
+          Array.from({ length: 900 }, (_v, j) => ({
+            type: 'T',
+            data: { j },
+            metadata: { actor: 'a', party: 'KH', correlationId: 'c', causationId: null },
+            occurredAt: new Date(),
+          })),
+        );
       await chainAllOf(x.database.db);
       await x.app.transparency.issue();
       // A budget of 0: one page per call (2000 leaves), each call resuming where the last stopped.
@@ -245,7 +300,13 @@ describe('a log too large for one request', () => {
         await sql`set session_replication_role = origin`.execute(conn);
       });
       const full = (await x.request('GET', '/v1/audit/integrity?full=true', { token: a })).body;
-      expect(full).toMatchObject({ ok: false, firstBrokenPosition: victim!.position, firstBrokenLeaf: 4320, checked: 4320, reread: { fromLeaf: 0 } });
+      expect(full).toMatchObject({
+        ok: false,
+        firstBrokenPosition: victim!.position,
+        firstBrokenLeaf: 4320,
+        checked: 4320,
+        reread: { fromLeaf: 0 },
+      });
       // A partial re-read of the start does not clear the whole run's finding.
       const partial = (await x.request('GET', '/v1/audit/integrity', { token: a })).body;
       expect(partial).toMatchObject({ ok: false, firstBrokenPosition: victim!.position, reread: { fromLeaf: 0, toLeaf: 2000 } });
@@ -267,7 +328,9 @@ describe('the background signer', () => {
       const key = (await x.request('GET', '/v1/audit/checkpoint/key', { token: a })).body.verifierKey;
       const started = Date.now();
       for (let i = 0; i < 10; i++) await deportationAt(x, 'identity_verified');
-      const { rows: [count] } = await sql<{ n: string }>`select count(*) as n from events`.execute(x.database.db);
+      const {
+        rows: [count],
+      } = await sql<{ n: string }>`select count(*) as n from events`.execute(x.database.db);
       const deadline = Date.now() + 30_000;
       let size = 0;
       while (size < Number(count!.n)) {
@@ -277,7 +340,9 @@ describe('the background signer', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       // One checkpoint a second at most (plus the first): 20 commits did not make 20 checkpoints.
-      const { rows: [issued] } = await sql<{ n: string }>`select count(*) as n from tree_checkpoints`.execute(x.database.db);
+      const {
+        rows: [issued],
+      } = await sql<{ n: string }>`select count(*) as n from tree_checkpoints`.execute(x.database.db);
       expect(Number(issued!.n)).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 1000) + 1);
     } finally {
       await x.close();

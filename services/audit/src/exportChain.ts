@@ -26,13 +26,17 @@ export async function exportChain(db: Executor<any>, from: string, to: string, o
     select min(c.seq) as first, max(c.seq) as last from event_chain c join events e on e.position = c.position
     where e.recorded_at >= ${from}::date and e.recorded_at < ${to}::date + 1`.execute(db);
   const { first, last } = bounds.rows[0] ?? { first: null, last: null };
-  const { rows: [latest] } = await sql<{ tree_size: string; note: string }>`select tree_size, note from tree_checkpoints order by tree_size desc limit 1`.execute(db);
+  const {
+    rows: [latest],
+  } = await sql<{ tree_size: string; note: string }>`select tree_size, note from tree_checkpoints order by tree_size desc limit 1`.execute(
+    db,
+  );
   const treeSize = latest ? Number(latest.tree_size) : 0;
   if (latest) await writeFile(`${out}.checkpoint`, latest.note);
   const file = createWriteStream(out);
   let links = 0;
   if (first !== null && last !== null) {
-    for (let seq = BigInt(first) - 1n; seq < BigInt(last); ) {
+    for (let seq = BigInt(first) - 1n; seq < BigInt(last);) {
       const page = await sql<EventRow & { seq: string; prev_hash: string; hash: string }>`
         select c.seq, c.prev_hash, c.hash, e.* from event_chain c join events e on e.position = c.position
         where c.seq > ${seq.toString()}::int8 and c.seq <= ${last}::int8 order by c.seq limit 1000`.execute(db);
@@ -40,8 +44,17 @@ export async function exportChain(db: Executor<any>, from: string, to: string, o
       for (const row of page.rows) {
         const leafIndex = Number(row.seq) - 1;
         const proof = leafIndex < treeSize ? await readInclusionProof(db, String(row.position), treeSize) : null;
-        const inclusion = proof?.ok ? { treeSize, leafHash: proof.leafHash.toString('hex'), path: proof.path.map((h) => h.toString('hex')) } : null;
-        const line = { seq: String(row.seq), prevHash: row.prev_hash, hash: row.hash, leafIndex, inclusion, event: chainedContent(toRecordedEvent(row)) };
+        const inclusion = proof?.ok
+          ? { treeSize, leafHash: proof.leafHash.toString('hex'), path: proof.path.map((h) => h.toString('hex')) }
+          : null;
+        const line = {
+          seq: String(row.seq),
+          prevHash: row.prev_hash,
+          hash: row.hash,
+          leafIndex,
+          inclusion,
+          event: chainedContent(toRecordedEvent(row)),
+        };
         if (!file.write(`${JSON.stringify(line)}\n`)) await once(file, 'drain');
         links += 1;
         seq = BigInt(row.seq);

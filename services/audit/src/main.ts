@@ -43,7 +43,17 @@ try {
   switch (command) {
     case 'verify': {
       const result = await verifyLog(database.db);
-      console.log(JSON.stringify({ ok: result.ok, checked: result.checked, treeSize: result.treeSize, checkpointsChecked: result.checkpointsChecked, firstBrokenPosition: result.firstBrokenPosition, firstBrokenLeaf: result.firstBrokenLeaf, detail: result.detail }));
+      console.log(
+        JSON.stringify({
+          ok: result.ok,
+          checked: result.checked,
+          treeSize: result.treeSize,
+          checkpointsChecked: result.checkpointsChecked,
+          firstBrokenPosition: result.firstBrokenPosition,
+          firstBrokenLeaf: result.firstBrokenLeaf,
+          detail: result.detail,
+        }),
+      );
       exitCode = result.ok ? 0 : 1;
       break;
     }
@@ -58,7 +68,10 @@ try {
       const kek = parseKeyEncryptionKey(process.env.PERSONAL_DATA_KEY ?? developmentKeyEncryptionKey);
       const { steps, view } = await replayCase(database.db, kek, values.case!);
       if (steps.length === 0) fail(`no case ${values.case}`);
-      for (const s of steps) console.log(`v${s.version} ${s.type.padEnd(22)} occurred ${s.occurredAt} recorded ${s.recordedAt} by ${s.party}:${s.actor} → ${s.status}`);
+      for (const s of steps)
+        console.log(
+          `v${s.version} ${s.type.padEnd(22)} occurred ${s.occurredAt} recorded ${s.recordedAt} by ${s.party}:${s.actor} → ${s.status}`,
+        );
       console.log(JSON.stringify(view, null, 2));
       break;
     }

@@ -18,7 +18,12 @@ const bucket: Record<Exclude<GroupBy, 'offence'>, string> = { year: 'YYYY', mont
  * an independent check on the published figures. By offence, a case counts under its principal
  * offence (the first listed), so the groups add up to the total.
  */
-export async function recomputeDeportationStatistics(db: Executor<any>, from: string, to: string, groupBy: GroupBy): Promise<DeportationStatistics> {
+export async function recomputeDeportationStatistics(
+  db: Executor<any>,
+  from: string,
+  to: string,
+  groupBy: GroupBy,
+): Promise<DeportationStatistics> {
   const inWindow = sql`c.type = 'DeportationCompleted' and (c.occurred_at at time zone 'UTC')::date between ${from}::date and ${to}::date`;
   const total = await sql<{ n: string }>`select count(*) as n from events c where ${inWindow}`.execute(db);
   const groups =

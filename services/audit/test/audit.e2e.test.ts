@@ -69,16 +69,32 @@ it('exports the chain as NDJSON that an independent verifier reproduces; replay 
 
   await projectionsCaughtUp(t);
   const stats = await audit('stats', '--from', '2019-01-01', '--to', '2019-12-31', '--group-by', 'month');
-  const months = [{ key: '2019-09', count: 1 }, { key: '2019-10', count: 1 }];
-  expect(JSON.parse(stats.stdout)).toEqual({ from: '2019-01-01', to: '2019-12-31', total: 2, groups: months, live: { total: 2, groups: months }, equal: true });
+  const months = [
+    { key: '2019-09', count: 1 },
+    { key: '2019-10', count: 1 },
+  ];
+  expect(JSON.parse(stats.stdout)).toEqual({
+    from: '2019-01-01',
+    to: '2019-12-31',
+    total: 2,
+    groups: months,
+    live: { total: 2, groups: months },
+    equal: true,
+  });
   expect(stats.code).toBe(0);
 });
 
 it('a row altered with superuser SQL: the offline verifier and `audit verify` name that exact position', async () => {
   while ((await chainEvents(t.database.db)) > 0);
-  const [row] = (await sql<{ position: string }>`select position from events where type = 'SuspectHandedOver' order by position limit 1`.execute(t.database.db)).rows;
+  const [row] = (
+    await sql<{ position: string }>`select position from events where type = 'SuspectHandedOver' order by position limit 1`.execute(
+      t.database.db,
+    )
+  ).rows;
   await sql`alter table events disable trigger events_immutable`.execute(t.database.db);
-  await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${row!.position}`.execute(t.database.db);
+  await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${row!.position}`.execute(
+    t.database.db,
+  );
   await sql`alter table events enable trigger events_immutable`.execute(t.database.db);
 
   const today = new Date().toISOString().slice(0, 10);

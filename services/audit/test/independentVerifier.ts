@@ -21,12 +21,17 @@ export interface Verdict {
 
 /** Checks every line's hash from its event and the previous line's hash, and that seq runs on. */
 export function verifyExport(file: string): Verdict {
-  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   let prev: string | undefined;
   let prevSeq: bigint | undefined;
   for (const line of lines) {
     const expectedPrev = prev ?? line.prevHash; // an export may start mid-chain: anchor on its first prevHash
-    const hash = createHash('sha256').update(`${expectedPrev}\n${jcs(line.event)}`).digest('hex');
+    const hash = createHash('sha256')
+      .update(`${expectedPrev}\n${jcs(line.event)}`)
+      .digest('hex');
     const seqOk = prevSeq === undefined || BigInt(line.seq) === prevSeq + 1n;
     if (line.prevHash !== expectedPrev || hash !== line.hash || !seqOk) {
       return { ok: false, links: lines.length, firstBrokenPosition: String(line.event.position) };

@@ -22,10 +22,46 @@ async function python(...args: string[]) {
 }
 
 // JSON texts written out by hand, so that both sides parse the very same text (-0, 1E21 ...).
-const trickyKeys = ['a', 'b', 'é', 'e\u0301', '\u{1F600}', '\u{1D4B3}', '\uFB01', '\uFF21', '\u0000x', '"', '\\', '\u2028', 'Z', '\u{10FFFF}', ''];
-const trickyNumbers = ['-0', '0', '1e21', '1E21', '1e-7', '1e-07', '0.0000001', '5e-324', '1e20', '123456789012345678901', '-1.5', '0.1', '1e300', '2.2250738585072014e-308', '100', '1e-6'];
+const trickyKeys = [
+  'a',
+  'b',
+  'é',
+  'e\u0301',
+  '\u{1F600}',
+  '\u{1D4B3}',
+  '\uFB01',
+  '\uFF21',
+  '\u0000x',
+  '"',
+  '\\',
+  '\u2028',
+  'Z',
+  '\u{10FFFF}',
+  '',
+];
+const trickyNumbers = [
+  '-0',
+  '0',
+  '1e21',
+  '1E21',
+  '1e-7',
+  '1e-07',
+  '0.0000001',
+  '5e-324',
+  '1e20',
+  '123456789012345678901',
+  '-1.5',
+  '0.1',
+  '1e300',
+  '2.2250738585072014e-308',
+  '100',
+  '1e-6',
+];
 const key = fc.oneof(fc.constantFrom(...trickyKeys), fc.string({ unit: 'grapheme', maxLength: 6 }));
-const numberText = fc.oneof(fc.constantFrom(...trickyNumbers), fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)));
+const numberText = fc.oneof(
+  fc.constantFrom(...trickyNumbers),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
+);
 const { json } = fc.letrec<{ json: string }>((tie) => ({
   json: fc.oneof(
     { depthSize: 'small' },
@@ -33,7 +69,9 @@ const { json } = fc.letrec<{ json: string }>((tie) => ({
     fc.constantFrom('true', 'false', 'null'),
     fc.oneof(fc.constantFrom(...trickyKeys), fc.string({ unit: 'grapheme', maxLength: 8 })).map((s) => JSON.stringify(s)),
     fc.array(tie('json'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
-    fc.uniqueArray(fc.tuple(key, tie('json')), { maxLength: 5, selector: ([k]) => k }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+    fc
+      .uniqueArray(fc.tuple(key, tie('json')), { maxLength: 5, selector: ([k]) => k })
+      .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
   ),
 }));
 
@@ -59,7 +97,9 @@ describe('the auditor’s Python verifier', () => {
       }
     }
     expect(got, `seed ${seed}`).toBe(expected);
-    expect(spawnSync('python3', [verifier, 'canonical'], { input: '[-0,1e21,1e-7,5e-324]', encoding: 'utf8' }).stdout).toBe('[0,1e+21,1e-7,5e-324]');
+    expect(spawnSync('python3', [verifier, 'canonical'], { input: '[-0,1e21,1e-7,5e-324]', encoding: 'utf8' }).stdout).toBe(
+      '[0,1e+21,1e-7,5e-324]',
+    );
   });
 });
 
@@ -76,13 +116,27 @@ describe('against the service’s own checkpoints and proofs', () => {
     const auditor = t.token('KH', 'auditor');
     const meta = { actor: 'a', party: 'KH', correlationId: 'c', causationId: null };
     const weird = { 'e\u0301': 1e-7, é: 1e21, '\u{1F600}': 5e-324, '\uFB01': [-0, 0.1, 'x\u0007'], z: { '\u{1D4B3}': true } };
-    await appendToStream(t.database.db, 'py-1', 'test', 'no_stream', [{ type: 'Weird', data: weird, metadata: meta, occurredAt: new Date('2020-02-29T12:00:00Z') }]);
-    await appendToStream(t.database.db, 'py-2', 'test', 'no_stream', Array.from({ length: 6 }, (_v, i) => ({ type: 'T', data: { i }, metadata: meta, occurredAt: new Date() })));
+    await appendToStream(t.database.db, 'py-1', 'test', 'no_stream', [
+      { type: 'Weird', data: weird, metadata: meta, occurredAt: new Date('2020-02-29T12:00:00Z') },
+    ]);
+    await appendToStream(
+      t.database.db,
+      'py-2',
+      'test',
+      'no_stream',
+      Array.from({ length: 6 }, (_v, i) => ({ type: 'T', data: { i }, metadata: meta, occurredAt: new Date() })),
+    );
     await chainAll(t.database.db);
     await t.app.transparency.issue();
     const oldNote = join(dir, 'old.note');
     await writeFile(oldNote, (await t.request('GET', '/v1/audit/checkpoint', { token: auditor })).body);
-    await appendToStream(t.database.db, 'py-3', 'test', 'no_stream', Array.from({ length: 5 }, (_v, i) => ({ type: 'T', data: { i }, metadata: meta, occurredAt: new Date() })));
+    await appendToStream(
+      t.database.db,
+      'py-3',
+      'test',
+      'no_stream',
+      Array.from({ length: 5 }, (_v, i) => ({ type: 'T', data: { i }, metadata: meta, occurredAt: new Date() })),
+    );
     await chainAll(t.database.db);
     await t.app.transparency.issue();
     const newNote = join(dir, 'new.note');
@@ -90,16 +144,31 @@ describe('against the service’s own checkpoints and proofs', () => {
     const vkey = join(dir, 'log.vkey');
     await writeFile(vkey, (await t.request('GET', '/v1/audit/checkpoint/key', { token: auditor })).body.verifierKey);
 
-    expect(await python('checkpoint', newNote, vkey)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK checkpoint: tree size 12,/) });
+    expect(await python('checkpoint', newNote, vkey)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^OK checkpoint: tree size 12,/),
+    });
     const consistency = join(dir, 'consistency.json');
-    await writeFile(consistency, JSON.stringify((await t.request('GET', '/v1/audit/proofs/consistency?from=7&to=12', { token: auditor })).body));
-    expect(await python('consistency', oldNote, newNote, vkey, consistency)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^OK consistency/) });
+    await writeFile(
+      consistency,
+      JSON.stringify((await t.request('GET', '/v1/audit/proofs/consistency?from=7&to=12', { token: auditor })).body),
+    );
+    expect(await python('consistency', oldNote, newNote, vkey, consistency)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^OK consistency/),
+    });
 
     // Each event as the audit export gives it (the content the chain and the tree cover).
     const out = join(dir, 'export.ndjson');
     const today = new Date().toISOString().slice(0, 10);
-    await run('npx', ['tsx', 'services/audit/src/main.ts', 'export', '--from', '2000-01-01', '--to', today, '--out', out], { cwd: root, env: { ...process.env, DATABASE_URL: t.database.url } });
-    const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    await run('npx', ['tsx', 'services/audit/src/main.ts', 'export', '--from', '2000-01-01', '--to', today, '--out', out], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: t.database.url },
+    });
+    const lines = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(12);
     expect(await readFile(`${out}.checkpoint`, 'utf8')).toBe(await readFile(newNote, 'utf8'));
     for (const line of lines) {
@@ -114,7 +183,10 @@ describe('against the service’s own checkpoints and proofs', () => {
     const weirdLine = lines.find((l) => l.event.type === 'Weird');
     const altered = join(dir, 'altered.json');
     await writeFile(altered, JSON.stringify({ ...weirdLine.event, data: { ...weirdLine.event.data, 'e\u0301': 2e-7 } }));
-    expect(await python('inclusion', newNote, vkey, altered, join(dir, `proof-${weirdLine.leafIndex}.json`))).toMatchObject({ code: 1, stdout: expect.stringMatching(/does not hash/) });
+    expect(await python('inclusion', newNote, vkey, altered, join(dir, `proof-${weirdLine.leafIndex}.json`))).toMatchObject({
+      code: 1,
+      stdout: expect.stringMatching(/does not hash/),
+    });
     const badConsistency = join(dir, 'bad.json');
     const proof = JSON.parse(await readFile(consistency, 'utf8'));
     await writeFile(badConsistency, JSON.stringify({ ...proof, path: [...proof.path.slice(0, -1), 'ff'.repeat(32)] }));

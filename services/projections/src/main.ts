@@ -36,13 +36,26 @@ async function status() {
 async function rebuild() {
   // Progress redrawn in place on a terminal; a log gets only the result.
   const tty = process.stderr.isTTY;
-  const report = await rebuildProjection(database.db, projection!, tty ? { onProgress: (events) => process.stderr.write(`\rreplayed ${events} events`) } : {});
+  const report = await rebuildProjection(
+    database.db,
+    projection!,
+    tty ? { onProgress: (events) => process.stderr.write(`\rreplayed ${events} events`) } : {},
+  );
   if (tty) process.stderr.write('\n');
   const { comparison: c } = report;
-  console.log(`${report.projection}: rebuilt from zero in ${(report.durationMs / 1000).toFixed(1)} s, ${report.eventsReplayed} events replayed`);
+  console.log(
+    `${report.projection}: rebuilt from zero in ${(report.durationMs / 1000).toFixed(1)} s, ${report.eventsReplayed} events replayed`,
+  );
   console.log(`compared at ${report.at.transactionId}.${report.at.position}: live ${c.liveRows} rows, rebuilt ${c.rebuiltRows} rows`);
-  if (report.counters) console.log(`counters: live ${report.counters.liveRows} rows, rebuilt ${report.counters.rebuiltRows} rows, ${report.counters.onlyInLive + report.counters.onlyInRebuilt} different`);
-  console.log(report.equal ? 'EQUAL: the rebuilt model is the live one, row for row' : `DIFFERENT: ${c.onlyInLive} rows only in the live model, ${c.onlyInRebuilt} only in the rebuilt one; the rebuilt one is live now`);
+  if (report.counters)
+    console.log(
+      `counters: live ${report.counters.liveRows} rows, rebuilt ${report.counters.rebuiltRows} rows, ${report.counters.onlyInLive + report.counters.onlyInRebuilt} different`,
+    );
+  console.log(
+    report.equal
+      ? 'EQUAL: the rebuilt model is the live one, row for row'
+      : `DIFFERENT: ${c.onlyInLive} rows only in the live model, ${c.onlyInRebuilt} only in the rebuilt one; the rebuilt one is live now`,
+  );
   return report.equal ? 0 : 1;
 }
 

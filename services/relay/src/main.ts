@@ -16,7 +16,11 @@ if (!standalone.ok) {
 }
 const { settings, databaseUrl } = standalone;
 
-const database = await openDatabase({ url: databaseUrl, poolSize: 3, onPoolError: (err) => log.warn({ err }, 'database connection lost; reconnecting') });
+const database = await openDatabase({
+  url: databaseUrl,
+  poolSize: 3,
+  onPoolError: (err) => log.warn({ err }, 'database connection lost; reconnecting'),
+});
 const registry = new Registry();
 collectDefaultMetrics({ register: registry });
 const relay = startRelay({ database, settings, log, metrics: registerRelayMetrics(registry, database.db) });

@@ -6,7 +6,21 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readMonthlyDeportations } from '../../analytics-consumer/src/readMonthlyDeportations';
 import { startAnalyticsConsumer } from '../../analytics-consumer/src/startAnalyticsConsumer';
-import { appendCaseHistories, capturedLog, caseHistoryList, dropDuplicates, eventIdOf, FAST_CONSUMER, fastRetries, monthlyDeportationsInLog, readWholeTopic, testKafka, testSettings, topicSize, uniqueGroupId } from '@cco/testkit';
+import {
+  appendCaseHistories,
+  capturedLog,
+  caseHistoryList,
+  dropDuplicates,
+  eventIdOf,
+  FAST_CONSUMER,
+  fastRetries,
+  monthlyDeportationsInLog,
+  readWholeTopic,
+  testKafka,
+  testSettings,
+  topicSize,
+  uniqueGroupId,
+} from '@cco/testkit';
 import { KAFKA_TEST_TOPICS } from '../../../test/support/kafka/globalSetup';
 import { startMockCluster, type MockCluster } from '../../../test/support/kafka/mockCluster';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
@@ -28,11 +42,15 @@ afterAll(async () => {
 });
 
 const relayBackends = async (where: string) =>
-  (await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity a
+  (
+    await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity a
      left join pg_locks l on l.pid = a.pid and l.locktype = 'advisory' and not l.granted
-     where a.application_name = ${appName} ${sql.raw(where)}`.execute(t.db)).rows[0]!.n;
+     where a.application_name = ${appName} ${sql.raw(where)}`.execute(t.db)
+  ).rows[0]!.n;
 
-it('SIGKILL between Kafka’s ack and the checkpoint: duplicates only, and the consumer’s figures equal the raw events', async ({ annotate }) => {
+it('SIGKILL between Kafka’s ack and the checkpoint: duplicates only, and the consumer’s figures equal the raw events', async ({
+  annotate,
+}) => {
   // 40 cases appended at once, one event per transaction, so commits come out of position order.
   await appendCaseHistories(t.db, caseHistoryList({ cases: 40 }), { concurrently: true });
   const stored = await t.db.selectFrom('events').select('event_id').execute();
@@ -46,7 +64,14 @@ it('SIGKILL between Kafka’s ack and the checkpoint: duplicates only, and the c
     for each row when (new.name = ${sql.lit(relayName)}) execute function hold_relay_checkpoint()`.execute(t.db);
 
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/relay/src/main.ts'], {
-    env: { ...process.env, DATABASE_URL: t.url, KAFKA_BROKERS: cluster.bootstrap.join(','), KAFKA_RELAY_BATCH_SIZE: String(firstBatch), PGAPPNAME: appName, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      DATABASE_URL: t.url,
+      KAFKA_BROKERS: cluster.bootstrap.join(','),
+      KAFKA_RELAY_BATCH_SIZE: String(firstBatch),
+      PGAPPNAME: appName,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -87,13 +112,25 @@ it('SIGKILL between Kafka’s ack and the checkpoint: duplicates only, and the c
     expect(firsts.map(eventIdOf).sort(), `${topic}: no gap`).toEqual(stored.map((e) => e.event_id).sort());
     const counts = new Map<string, number>();
     for (const m of messages) counts.set(eventIdOf(m), (counts.get(eventIdOf(m)) ?? 0) + 1);
-    expect([...counts].filter(([, n]) => n > 1).map(([id]) => id).sort(), `${topic}: the first batch, twice`).toEqual(replayed);
+    expect(
+      [...counts]
+        .filter(([, n]) => n > 1)
+        .map(([id]) => id)
+        .sort(),
+      `${topic}: the first batch, twice`,
+    ).toEqual(replayed);
     report.push(`${topic}: ${firsts.length} events, ${duplicates} duplicates`);
   }
 
   // The example consumer drops the duplicates: its figures are the raw log's.
   const analyticsTotal = stored.length + firstBatch;
-  const consumer = await startAnalyticsConsumer({ db: t.db, settings, groupId: uniqueGroupId('crash'), log: capturedLog().log, consumer: FAST_CONSUMER });
+  const consumer = await startAnalyticsConsumer({
+    db: t.db,
+    settings,
+    groupId: uniqueGroupId('crash'),
+    log: capturedLog().log,
+    consumer: FAST_CONSUMER,
+  });
   try {
     await expect.poll(() => consumer.stats.received, { timeout: 20_000, interval: 100 }).toBe(analyticsTotal);
   } finally {

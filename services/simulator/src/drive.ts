@@ -38,7 +38,9 @@ export async function drive(plan: Plan, options: DriveOptions): Promise<Progress
       }),
     );
     for (const [i, step] of planned.steps.entries()) {
-      await post(progress, `${keyPrefix}:${index}:${i}`, (key) => commandOnCase(client, step.action, filed.id, key, options.tokenFor(step.by, step.role), step.body));
+      await post(progress, `${keyPrefix}:${index}:${i}`, (key) =>
+        commandOnCase(client, step.action, filed.id, key, options.tokenFor(step.by, step.role), step.body),
+      );
     }
   };
   let next = 0;

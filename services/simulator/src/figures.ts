@@ -10,7 +10,7 @@ export interface Figure {
 /** Waits until every projection has applied the whole log (GET /health), so figures are final. */
 export async function waitForProjections(url: string, timeoutMs = 120_000): Promise<void> {
   const client = createCooperationClient({ baseUrl: url });
-  for (const deadline = Date.now() + timeoutMs; ; ) {
+  for (const deadline = Date.now() + timeoutMs; ;) {
     const { data: health } = await client.GET('/health');
     if (health && (!health.projections || health.projections.every((p) => p.eventsBehind === 0))) return;
     if (Date.now() > deadline) throw new Error('the projections did not catch up in time');
@@ -21,7 +21,9 @@ export async function waitForProjections(url: string, timeoutMs = 120_000): Prom
 /** GET /v1/statistics/deportations as an analyst would, through the generated client. */
 export async function deportationFigure(url: string, tokenFor: TokenFor, from: string, to: string, groupBy?: 'year' | 'month' | 'offence') {
   const client = createCooperationClient({ baseUrl: url, token: tokenFor('CN', 'analyst') });
-  const { data, response } = await client.GET('/v1/statistics/deportations', { params: { query: { from, to, ...(groupBy ? { groupBy } : {}) } } });
+  const { data, response } = await client.GET('/v1/statistics/deportations', {
+    params: { query: { from, to, ...(groupBy ? { groupBy } : {}) } },
+  });
   if (!data) throw new Error(`GET /v1/statistics/deportations answered ${response.status}`);
   return data;
 }

@@ -23,14 +23,28 @@ function offences(random: Random, principal: OffenceCategory) {
 }
 
 function warrant(random: Random, by: Party, filed: Date) {
-  const issuedOn = after(filed, -random.int(10, 200) * DAY_MS).toISOString().slice(0, 10);
+  const issuedOn = after(filed, -random.int(10, 200) * DAY_MS)
+    .toISOString()
+    .slice(0, 10);
   const year = issuedOn.slice(0, 4);
   if (by === 'KH') return { reference: `PP-MC-${year}-${random.int(1, 9999)}`, issuedBy: 'Phnom Penh Municipal Court', issuedOn };
-  const [code, city] = random.pick([['GZ', 'Guangzhou'], ['FZ', 'Fuzhou'], ['SZ', 'Shenzhen'], ['KM', 'Kunming'], ['CS', 'Changsha']] as const);
+  const [code, city] = random.pick([
+    ['GZ', 'Guangzhou'],
+    ['FZ', 'Fuzhou'],
+    ['SZ', 'Shenzhen'],
+    ['KM', 'Kunming'],
+    ['CS', 'Changsha'],
+  ] as const);
   return { reference: `${code}-PSB-${year}-${random.int(1, 9999)}`, issuedBy: `${city} Public Security Bureau`, issuedOn };
 }
 
-const step = (action: PlannedStep['action'], by: Party, at: Date, body: Record<string, unknown> = {}, role: PlannedStep['role'] = 'officer'): Timed => ({
+const step = (
+  action: PlannedStep['action'],
+  by: Party,
+  at: Date,
+  body: Record<string, unknown> = {},
+  role: PlannedStep['role'] = 'officer',
+): Timed => ({
   action,
   by,
   role,
@@ -39,7 +53,11 @@ const step = (action: PlannedStep['action'], by: Party, at: Date, body: Record<s
 });
 
 const verification = (nationality: string, extra: Record<string, unknown> = {}) => ({
-  nationalityConfirmed: true, identityConfirmed: true, confirmedNationality: nationality, documentsSufficient: true, ...extra,
+  nationalityConfirmed: true,
+  identityConfirmed: true,
+  confirmedNationality: nationality,
+  documentsSufficient: true,
+  ...extra,
 });
 
 interface Timing {
@@ -67,7 +85,13 @@ function course(
   const fate = random.next();
   if (fate < timing.refuse) {
     const ground = random.pick(extra.refusalGrounds);
-    const refuse = step('refusal', requested, after(verified, random.int(1, 20) * DAY_MS), { ground, reason: refusalReasons[ground] }, 'supervisor');
+    const refuse = step(
+      'refusal',
+      requested,
+      after(verified, random.int(1, 20) * DAY_MS),
+      { ground, reason: refusalReasons[ground] },
+      'supervisor',
+    );
     return random.chance(0.4) ? [verify, refuse] : [refuse];
   }
   if (fate < timing.refuse + timing.withdraw) {
@@ -87,7 +111,8 @@ function course(
 
 export function deportation(random: Random, by: Party, filed: Date, limit: Date): PlannedCase {
   const year = filed.getUTCFullYear();
-  const principal = by === 'CN' ? random.weighted(offenceWeights(year)) : random.pick(['drug_trafficking', 'human_trafficking', 'other'] as const);
+  const principal =
+    by === 'CN' ? random.weighted(offenceWeights(year)) : random.pick(['drug_trafficking', 'human_trafficking', 'other'] as const);
   const subject = person(random, by, filed, random.int(19, 55), random.chance(0.8) ? 'M' : 'F');
   const filing = {
     kind: 'deportation' as const,
@@ -99,7 +124,14 @@ export function deportation(random: Random, by: Party, filed: Date, limit: Date)
     lastKnownLocation: { province: by === 'CN' ? random.weighted(provinces.map((p, i) => [p, i === 0 ? 4 : 1] as const)) : 'Guangdong' },
   };
   const timing = { verify: 9, handover: 12, arrive: 3, refuse: deportationFallout.refused, withdraw: deportationFallout.withdrawn };
-  const refusalGrounds = ['insufficient_documents', 'insufficient_documents', 'legal_principles', 'social_order', 'sovereignty', 'other'] as const;
+  const refusalGrounds = [
+    'insufficient_documents',
+    'insufficient_documents',
+    'legal_principles',
+    'social_order',
+    'sovereignty',
+    'other',
+  ] as const;
   const steps = course(random, by, filed, by, timing, { refusalGrounds: [...refusalGrounds] });
   return { kind: 'deportation', requestingParty: by, filing, steps: stepsUntil(limit, steps) };
 }
@@ -113,17 +145,27 @@ export function extradition(random: Random, by: Party, filed: Date, limit: Date)
     subject: person(random, by, filed, random.int(25, 60), 'M'),
     offences: offences(random, principal),
     warrant: warrant(random, by, filed),
-    dualCriminality: { requestingMaxPenaltyMonths: random.pick([60, 120, 180, 1200]), requestedMaxPenaltyMonths: random.pick([36, 60, 120, 240]) },
+    dualCriminality: {
+      requestingMaxPenaltyMonths: random.pick([60, 120, 180, 1200]),
+      requestedMaxPenaltyMonths: random.pick([36, 60, 120, 240]),
+    },
     diplomaticNote: {
       reference: `${by === 'CN' ? 'PRC-EMB' : 'KH-MFA'}-${filed.getUTCFullYear()}-${random.int(100, 999)}`,
       date: filed.toISOString().slice(0, 10),
     },
   };
   const grounds = { politicalOffence: false, persecution: false, militaryOffence: false, finalJudgment: false };
-  const steps = course(random, by, filed, by, { verify: 40, handover: 50, arrive: 5, refuse: 0.15, withdraw: 0.05 }, {
-    verify: { mandatoryGrounds: grounds },
-    refusalGrounds: ['political_offence', 'final_judgment', 'persecution', 'legal_principles'],
-  });
+  const steps = course(
+    random,
+    by,
+    filed,
+    by,
+    { verify: 40, handover: 50, arrive: 5, refuse: 0.15, withdraw: 0.05 },
+    {
+      verify: { mandatoryGrounds: grounds },
+      refusalGrounds: ['political_offence', 'final_judgment', 'persecution', 'legal_principles'],
+    },
+  );
   return { kind: 'extradition', requestingParty: by, filing, steps: stepsUntil(limit, steps) };
 }
 
@@ -131,13 +173,25 @@ export function extradition(random: Random, by: Party, filed: Date, limit: Date)
 export function victimRepatriation(random: Random, by: Party, filed: Date, limit: Date): PlannedCase {
   const requested = other(by);
   const sex = by === 'KH' ? 'F' : random.chance(0.5) ? 'F' : 'M';
-  const filing = { kind: 'victim_repatriation' as const, occurredAt: filed.toISOString(), subject: person(random, by, filed, random.int(16, 35), sex) };
-  const fate = random.weighted([['on time', 0.76], ['late', 0.19], ['unverified', 0.03], ['refused', 0.01], ['withdrawn', 0.01]] as const);
+  const filing = {
+    kind: 'victim_repatriation' as const,
+    occurredAt: filed.toISOString(),
+    subject: person(random, by, filed, random.int(16, 35), sex),
+  };
+  const fate = random.weighted([
+    ['on time', 0.76],
+    ['late', 0.19],
+    ['unverified', 0.03],
+    ['refused', 0.01],
+    ['withdrawn', 0.01],
+  ] as const);
   const verifiedAt = after(filed, (fate === 'late' ? random.int(31, 75) : random.int(5, 29)) * DAY_MS + random.int(0, 8) * HOUR_MS);
   let steps: Timed[] = [];
   const soon = () => after(filed, random.int(3, 20) * DAY_MS);
-  if (fate === 'refused') steps = [step('refusal', requested, soon(), { ground: 'security', reason: refusalReasons.security }, 'supervisor')];
-  if (fate === 'withdrawn') steps = [step('withdrawal', by, soon(), { reason: 'the victim chose to stay, helped by an assistance organisation' })];
+  if (fate === 'refused')
+    steps = [step('refusal', requested, soon(), { ground: 'security', reason: refusalReasons.security }, 'supervisor')];
+  if (fate === 'withdrawn')
+    steps = [step('withdrawal', by, soon(), { reason: 'the victim chose to stay, helped by an assistance organisation' })];
   if (fate === 'on time' || fate === 'late') {
     const handedOver = after(verifiedAt, random.lognormal(20, 1.6, 3, 120) * DAY_MS);
     steps = [

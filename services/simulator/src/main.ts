@@ -40,15 +40,23 @@ show(done, true);
 
 console.error('simulate: waiting for the projections to apply the whole log…');
 await waitForProjections(url);
-const windows: [string, string][] = [['2018-11-01', '2019-10-31'], ['2014-01-01', '2019-08-31'], [values.from, values.to]];
+const windows: [string, string][] = [
+  ['2018-11-01', '2019-10-31'],
+  ['2014-01-01', '2019-08-31'],
+  [values.from, values.to],
+];
 let mismatches = 0;
-console.log(`simulated ${values.from}..${values.to} (seed ${plan.seed}): ${plan.cases.length} cases, ${done.requests} requests in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+console.log(
+  `simulated ${values.from}..${values.to} (seed ${plan.seed}): ${plan.cases.length} cases, ${done.requests} requests in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+);
 console.log('completed deportations (GET /v1/statistics/deportations):');
 for (const [from, to] of windows) {
   const figure = await deportationFigure(url, tokenFor, from, to);
   const planned = plannedDeportations(plan, from, to);
   if (figure.total !== planned) mismatches += 1;
-  console.log(`  ${from}..${to}  ${String(figure.total).padStart(5)}  ${figure.total === planned ? '(as driven)' : `(MISMATCH: driven ${planned})`}`);
+  console.log(
+    `  ${from}..${to}  ${String(figure.total).padStart(5)}  ${figure.total === planned ? '(as driven)' : `(MISMATCH: driven ${planned})`}`,
+  );
 }
 const byYear = await deportationFigure(url, tokenFor, values.from, values.to, 'year');
 console.log(`  by year: ${byYear.groups.map((g) => `${g.key} ${g.count}`).join(', ')}`);

@@ -33,7 +33,11 @@ export function planHistory(options: PlanOptions): Plan {
   const limit = new Date(Math.min(Date.parse(`${options.to}T23:59:59.999Z`), (options.now ?? new Date()).getTime()));
   const cases: { filed: Date; planned: PlannedCase }[] = [];
 
-  for (let month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1)); month <= limit; month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1))) {
+  for (
+    let month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1));
+    month <= limit;
+    month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1))
+  ) {
     const year = month.getUTCFullYear();
     const others = otherFilingsPerMonth(year);
     // Filed so that, after refusals and withdrawals, the completions come out at the rate wanted.
@@ -52,7 +56,7 @@ export function planHistory(options: PlanOptions): Plan {
       const count = Math.floor(rate * scale + random.next());
       for (let i = 0; i < count; i++) {
         // Office hours in Phnom Penh and Beijing (UTC+7/+8) are about 01:00–10:00 UTC.
-        const day = month.getTime() + Math.floor(random.next() * (monthEnd - month.getTime()) / DAY_MS) * DAY_MS;
+        const day = month.getTime() + Math.floor((random.next() * (monthEnd - month.getTime())) / DAY_MS) * DAY_MS;
         const filed = new Date(day + random.int(1, 9) * HOUR_MS + random.int(0, 59) * 60_000);
         if (filed < start || filed > limit) continue;
         cases.push({ filed, planned: make(random, by, filed, limit) });

@@ -50,8 +50,17 @@ export function offenceWeights(year: number): [OffenceCategory, number][] {
 }
 
 export const offenceDescriptions: Record<OffenceCategory, string[]> = {
-  telecom_fraud: ['investment scam call centre', 'impersonating public security officers by telephone', 'online romance fraud ring', 'fake loan platform'],
-  online_gambling: ['operating an illegal online casino', 'recruiting players for cross-border online gambling', 'payment channel for online gambling'],
+  telecom_fraud: [
+    'investment scam call centre',
+    'impersonating public security officers by telephone',
+    'online romance fraud ring',
+    'fake loan platform',
+  ],
+  online_gambling: [
+    'operating an illegal online casino',
+    'recruiting players for cross-border online gambling',
+    'payment channel for online gambling',
+  ],
   drug_trafficking: ['methamphetamine trafficking', 'heroin trafficking across the border', 'ketamine production'],
   human_trafficking: ['recruiting workers into forced labour', 'trafficking of women for forced marriage'],
   violent_crime: ['intentional injury', 'kidnapping for ransom', 'homicide'],

@@ -15,7 +15,8 @@ export function tokenSigner(): TokenFor {
   const tokens = new Map<string, string>();
   return (party, role) => {
     const key = `${party}:${role}`;
-    if (!tokens.has(key)) tokens.set(key, validToken({ sub: `simulator-${party.toLowerCase()}-${role}`, party, roles: [role] }, twelveHours));
+    if (!tokens.has(key))
+      tokens.set(key, validToken({ sub: `simulator-${party.toLowerCase()}-${role}`, party, roles: [role] }, twelveHours));
     return tokens.get(key)!;
   };
 }

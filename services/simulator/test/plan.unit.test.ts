@@ -20,13 +20,22 @@ describe('the simulated history', () => {
 
   it('has both parties, all three kinds, refusals with grounds and reasons, withdrawals and late verifications', () => {
     const seen = new Set(office.cases.map((c) => `${c.kind}:${c.requestingParty}`));
-    expect([...seen].sort()).toEqual(['deportation:CN', 'deportation:KH', 'extradition:CN', 'extradition:KH', 'victim_repatriation:CN', 'victim_repatriation:KH']);
+    expect([...seen].sort()).toEqual([
+      'deportation:CN',
+      'deportation:KH',
+      'extradition:CN',
+      'extradition:KH',
+      'victim_repatriation:CN',
+      'victim_repatriation:KH',
+    ]);
     const steps = office.cases.flatMap((c) => c.steps);
     const refusals = steps.filter((s) => s.action === 'refusal');
     expect(new Set(refusals.map((s) => s.body.ground)).size).toBeGreaterThan(4);
     expect(refusals.every((s) => typeof s.body.reason === 'string' && s.body.reason.length > 0 && s.role === 'supervisor')).toBe(true);
     expect(steps.some((s) => s.action === 'withdrawal')).toBe(true);
-    const offences = new Set(office.cases.flatMap((c) => ((c.filing.offences as { category: string }[] | undefined) ?? []).map((o) => o.category)));
+    const offences = new Set(
+      office.cases.flatMap((c) => ((c.filing.offences as { category: string }[] | undefined) ?? []).map((o) => o.category)),
+    );
     expect(offences.size).toBe(8);
   });
 
@@ -50,6 +59,8 @@ describe('the simulated history', () => {
     const short = planHistory({ from: '2019-10-01', to: '2019-10-31', seed: 1, now });
     expect(short.cases.some((c) => c.steps.length === 0)).toBe(true);
     const future = planHistory({ from: '2026-11-01', to: '2027-01-31', seed: 1, now });
-    expect(future.cases.every((c) => [c.filing, ...c.steps.map((s) => s.body)].every((b) => Date.parse(b.occurredAt) <= now.getTime()))).toBe(true);
+    expect(
+      future.cases.every((c) => [c.filing, ...c.steps.map((s) => s.body)].every((b) => Date.parse(b.occurredAt) <= now.getTime())),
+    ).toBe(true);
   });
 });

@@ -21,7 +21,9 @@ type Raw = Awaited<ReturnType<typeof rawEvents>>;
 export function rawDeportations(raw: Raw, from: string, to: string, groupBy?: 'year' | 'month' | 'offence') {
   const counted = raw.of('DeportationCompleted').filter((e) => inWindow(e.occurred_at, from, to));
   const keyOf = (e: (typeof counted)[number]) =>
-    groupBy === 'offence' ? (e.filing.data.offences[0].category as string) : e.occurred_at.toISOString().slice(0, groupBy === 'year' ? 4 : 7);
+    groupBy === 'offence'
+      ? (e.filing.data.offences[0].category as string)
+      : e.occurred_at.toISOString().slice(0, groupBy === 'year' ? 4 : 7);
   const groups = new Map<string, number>();
   if (groupBy) for (const e of counted) groups.set(keyOf(e), (groups.get(keyOf(e)) ?? 0) + 1);
   return { total: counted.length, groups: [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, count]) => ({ key, count })) };
@@ -42,12 +44,17 @@ export function rawDurations(raw: Raw, from: string, to: string) {
     .map((e) => Math.floor((e.occurred_at.getTime() - e.filing.occurred_at.getTime()) / 86_400_000))
     .sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 100) / 100;
-  return { count: days.length, medianDays: days.length ? round(percentile(days, 0.5)) : null, p90Days: days.length ? round(percentile(days, 0.9)) : null };
+  return {
+    count: days.length,
+    medianDays: days.length ? round(percentile(days, 0.5)) : null,
+    p90Days: days.length ? round(percentile(days, 0.9)) : null,
+  };
 }
 
 export function rawRefusals(raw: Raw, from: string, to: string) {
   const groups = new Map<string, number>();
-  for (const e of raw.of('RequestRefused').filter((r) => inWindow(r.occurred_at, from, to))) groups.set(e.data.ground, (groups.get(e.data.ground) ?? 0) + 1);
+  for (const e of raw.of('RequestRefused').filter((r) => inWindow(r.occurred_at, from, to)))
+    groups.set(e.data.ground, (groups.get(e.data.ground) ?? 0) + 1);
   return [...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, count]) => ({ key, count }));
 }
 
@@ -60,6 +67,10 @@ export function rawVictimVerifications(raw: Raw, from: string, to: string) {
 export function rawOverdue(raw: Raw, requestedParty: string, now: Date) {
   const moved = new Set(raw.rows.filter((r) => r.type !== 'RequestFiled').map((r) => r.stream_id));
   return [...raw.filings.values()].filter(
-    (f) => f.data.kind === 'victim_repatriation' && f.data.requestedParty === requestedParty && !moved.has(f.stream_id) && Date.parse(f.data.verificationDueBy) < now.getTime(),
+    (f) =>
+      f.data.kind === 'victim_repatriation' &&
+      f.data.requestedParty === requestedParty &&
+      !moved.has(f.stream_id) &&
+      Date.parse(f.data.verificationDueBy) < now.getTime(),
   ).length;
 }

@@ -27,12 +27,18 @@ const get = async (path: string) => {
   expect(response.status, JSON.stringify(response.body)).toBe(200);
   return response.body;
 };
-const windows = [[from, to], ['2018-11-01', '2019-02-28'], ['2019-01-01', '2019-01-01'], ['2010-01-01', '2030-12-31']] as const;
+const windows = [
+  [from, to],
+  ['2018-11-01', '2019-02-28'],
+  ['2019-01-01', '2019-01-01'],
+  ['2010-01-01', '2030-12-31'],
+] as const;
 
 async function figures() {
   const out: unknown[] = [];
   for (const [f, l] of windows) {
-    for (const groupBy of ['year', 'month', 'offence']) out.push(await get(`/v1/statistics/deportations?from=${f}&to=${l}&groupBy=${groupBy}`));
+    for (const groupBy of ['year', 'month', 'offence'])
+      out.push(await get(`/v1/statistics/deportations?from=${f}&to=${l}&groupBy=${groupBy}`));
     out.push(await get(`/v1/statistics/durations?from=${f}&to=${l}`), await get(`/v1/statistics/refusals?from=${f}&to=${l}`));
     out.push(await get(`/v1/statistics/victim-verifications?from=${f}&to=${l}`));
   }
@@ -44,7 +50,11 @@ it('the statistics equal the counts computed straight from the raw events', asyn
   expect(raw.of('DeportationCompleted').length).toBeGreaterThan(50);
   for (const [f, l] of windows) {
     for (const groupBy of ['year', 'month', 'offence'] as const) {
-      expect(await get(`/v1/statistics/deportations?from=${f}&to=${l}&groupBy=${groupBy}`)).toEqual({ from: f, to: l, ...rawDeportations(raw, f, l, groupBy) });
+      expect(await get(`/v1/statistics/deportations?from=${f}&to=${l}&groupBy=${groupBy}`)).toEqual({
+        from: f,
+        to: l,
+        ...rawDeportations(raw, f, l, groupBy),
+      });
     }
     expect((await get(`/v1/statistics/deportations?from=${f}&to=${l}`)).total).toBe(plannedDeportations(plan, f, l));
     expect(await get(`/v1/statistics/durations?from=${f}&to=${l}`)).toEqual({ from: f, to: l, kind: null, ...rawDurations(raw, f, l) });

@@ -15,7 +15,11 @@ export function parseWitnessKey(text: string): WitnessKey | string {
   const [, name, hexId, b64] = m as unknown as [string, string, string, string];
   const raw = Buffer.from(b64, 'base64');
   if (raw.length !== 33 || raw[0] !== 0x04) return 'a witness key is 0x04 (cosignature/v1) followed by a 32-byte Ed25519 seed';
-  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), raw.subarray(1)]), format: 'der', type: 'pkcs8' });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), raw.subarray(1)]),
+    format: 'der',
+    type: 'pkcs8',
+  });
   const publicKey = privateKey.export({ format: 'jwk' }).x!;
   const pub = Buffer.from(publicKey, 'base64url');
   const keyId = createHash('sha256').update(name).update('\n').update(Uint8Array.of(4)).update(pub).digest().subarray(0, 4);

@@ -48,7 +48,11 @@ export function openCheckpoint(note: string, key: LogKey): SignedCheckpoint | st
   if (!/^(0|[1-9]\d{0,15})$/.test(sizeText)) return 'bad tree size';
   const root = Buffer.from(rootText, 'base64');
   if (root.length !== 32) return 'bad root hash';
-  const publicKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), key.publicKey]), format: 'der', type: 'spki' });
+  const publicKey = createPublicKey({
+    key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), key.publicKey]),
+    format: 'der',
+    type: 'spki',
+  });
   for (const line of note.slice(split + 2).split('\n')) {
     const m = /^\u2014 (\S+) (\S+)$/u.exec(line);
     if (!m || m[1] !== key.name) continue;

@@ -39,7 +39,12 @@ export async function witnessRound(config: WitnessConfig): Promise<RoundOutcome>
 
   const held = config.record.latest();
   const inconsistent = (reason: string, proof: string[] | null) => {
-    const evidence = config.record.keepEvidence({ reason, held, received: { size: checkpoint.size, root: checkpoint.root.toString('base64'), note }, proof });
+    const evidence = config.record.keepEvidence({
+      reason,
+      held,
+      received: { size: checkpoint.size, root: checkpoint.root.toString('base64'), note },
+      proof,
+    });
     config.log('error', 'the log is inconsistent with a checkpoint this witness cosigned', { reason, evidence });
     return { kind: 'inconsistent' as const, evidence, reason };
   };
@@ -51,7 +56,8 @@ export async function witnessRound(config: WitnessConfig): Promise<RoundOutcome>
       return { kind: 'nothing_new', size: held.size };
     }
     const proofResponse = await get(config, `/v1/audit/proofs/consistency?from=${held.size}&to=${checkpoint.size}`);
-    if (!proofResponse.ok) return inconsistent(`the log gave no consistency proof from ${held.size} to ${checkpoint.size} (${proofResponse.status})`, null);
+    if (!proofResponse.ok)
+      return inconsistent(`the log gave no consistency proof from ${held.size} to ${checkpoint.size} (${proofResponse.status})`, null);
     const { path } = (await proofResponse.json()) as { path: string[] };
     const proof = path.map((h) => Buffer.from(h, 'hex'));
     if (!consistent(held.size, checkpoint.size, heldRoot, checkpoint.root, proof)) {
@@ -66,7 +72,11 @@ export async function witnessRound(config: WitnessConfig): Promise<RoundOutcome>
     headers: { authorization: `Bearer ${config.token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ treeSize: checkpoint.size, signature }),
   });
-  if (!posted.ok) config.log('warn', 'the log refused this witness’s cosignature (kept in the local record all the same)', { status: posted.status, body: await posted.text() });
+  if (!posted.ok)
+    config.log('warn', 'the log refused this witness’s cosignature (kept in the local record all the same)', {
+      status: posted.status,
+      body: await posted.text(),
+    });
   else config.log('info', 'cosigned', { size: checkpoint.size, from: held?.size ?? 0 });
   return { kind: 'cosigned', size: checkpoint.size, from: held?.size ?? 0 };
 }

@@ -65,7 +65,10 @@ function cosignatureVerifies(note: string, key: WitnessKey, publicKey: Uint8Arra
   if (!line) return false;
   const raw = Buffer.from(line.split(' ')[2]!, 'base64');
   const time = raw.readBigUInt64BE(4);
-  return raw.subarray(0, 4).equals(key.keyId) && nacl.sign.detached.verify(Buffer.from(`cosignature/v1\ntime ${time}\n${body}`), raw.subarray(12), publicKey);
+  return (
+    raw.subarray(0, 4).equals(key.keyId) &&
+    nacl.sign.detached.verify(Buffer.from(`cosignature/v1\ntime ${time}\n${body}`), raw.subarray(12), publicKey)
+  );
 }
 
 describe('the ministries’ witnesses', () => {
@@ -82,11 +85,15 @@ describe('the ministries’ witnesses', () => {
 
     const served = await t.request('GET', '/v1/audit/checkpoint?cosigned=true', { token: t.token('CN', 'auditor') });
     expect(served.status).toBe(200);
-    const pubOf = (k: WitnessKey) => Buffer.from(k.verifierKey.slice(k.verifierKey.lastIndexOf('+', k.verifierKey.length - 45) + 1), 'base64').subarray(1);
+    const pubOf = (k: WitnessKey) =>
+      Buffer.from(k.verifierKey.slice(k.verifierKey.lastIndexOf('+', k.verifierKey.length - 45) + 1), 'base64').subarray(1);
     expect(cosignatureVerifies(served.body, kh.key, pubOf(kh.key))).toBe(true);
     expect(cosignatureVerifies(served.body, cn.key, pubOf(cn.key))).toBe(true);
     // The witness's own record holds what it cosigned, append-only.
-    const lines = readFileSync(khWitness.record.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(khWitness.record.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.size)).toEqual([3, (second as { size: number }).size]);
   });
 
@@ -99,18 +106,30 @@ describe('the ministries’ witnesses', () => {
 
     // The insider: alters a handover, recomputes every link, rebuilds the tree, and, holding the
     // signing key, signs a bigger checkpoint over the rewritten history.
-    const { rows: [handover] } = await sql<{ stream_id: string; position: string }>`
+    const {
+      rows: [handover],
+    } = await sql<{ stream_id: string; position: string }>`
       select stream_id, position from events where type = 'SuspectHandedOver' order by position limit 1`.execute(t.database.db);
     await t.database.db.connection().execute(async (conn) => {
       await sql`set session_replication_role = replica`.execute(conn);
       await sql`update events set data = jsonb_set(data, '{place}', '"elsewhere"') where position = ${handover!.position}`.execute(conn);
-      const links = (await sql<{ seq: string; position: string; prev_hash: string }>`select seq, position, prev_hash from event_chain order by seq`.execute(conn)).rows;
+      const links = (
+        await sql<{
+          seq: string;
+          position: string;
+          prev_hash: string;
+        }>`select seq, position, prev_hash from event_chain order by seq`.execute(conn)
+      ).rows;
       let prev = links[0]!.prev_hash;
       for (const link of links) {
-        const { rows: [row] } = await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(conn);
+        const {
+          rows: [row],
+        } = await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(conn);
         const stored = (await readStream(conn, row!.stream_id)).find((e) => e.position === link.position)!;
         prev = hashEvent(prev, stored);
-        await sql`update event_chain set hash = ${prev}, prev_hash = ${link.seq === '1' ? link.prev_hash : sql`prev_hash`} where seq = ${link.seq}`.execute(conn);
+        await sql`update event_chain set hash = ${prev}, prev_hash = ${link.seq === '1' ? link.prev_hash : sql`prev_hash`} where seq = ${link.seq}`.execute(
+          conn,
+        );
       }
       await sql`update event_chain c set prev_hash = p.hash from event_chain p where p.seq = c.seq - 1`.execute(conn);
       await sql`delete from merkle_nodes`.execute(conn);
@@ -126,13 +145,28 @@ describe('the ministries’ witnesses', () => {
     // The witness process itself, as a ministry runs it.
     const result = await run('npx', ['tsx', 'services/witness/src/main.ts'], {
       cwd: new URL('../../..', import.meta.url).pathname,
-      env: { ...process.env, WITNESS_LOG_URL: t.url, WITNESS_TOKEN: t.token('KH', 'auditor'), WITNESS_LOG_KEY: logKeyText, WITNESS_SIGNING_KEY: kh.privateKey, WITNESS_STATE_DIR: dir, WITNESS_ONCE: 'true' },
-    }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
+      env: {
+        ...process.env,
+        WITNESS_LOG_URL: t.url,
+        WITNESS_TOKEN: t.token('KH', 'auditor'),
+        WITNESS_LOG_KEY: logKeyText,
+        WITNESS_SIGNING_KEY: kh.privateKey,
+        WITNESS_STATE_DIR: dir,
+        WITNESS_ONCE: 'true',
+      },
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/inconsistent/);
     const [evidenceFile] = readdirSync(join(dir, 'evidence'));
     const evidence = JSON.parse(readFileSync(join(dir, 'evidence', evidenceFile!), 'utf8'));
-    expect(evidence).toMatchObject({ held: { size: cosigned.size, root: cosigned.root }, received: { size: forged!.treeSize }, proof: expect.any(Array) });
+    expect(evidence).toMatchObject({
+      held: { size: cosigned.size, root: cosigned.root },
+      received: { size: forged!.treeSize },
+      proof: expect.any(Array),
+    });
     expect(readFileSync(join(dir, 'witness.prom'), 'utf8')).toMatch(/^cco_witness_inconsistency_detected 1$/m);
     // Nothing was cosigned after the cosigned checkpoint.
     expect(witness.record.latest()).toEqual(cosigned);

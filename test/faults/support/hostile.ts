@@ -9,7 +9,10 @@ import type { JsonSchema } from './spec';
 
 const rare = 'QXZJVW';
 export const personalName = fc
-  .tuple(fc.string({ unit: fc.constantFrom(...rare), minLength: 4, maxLength: 8 }), fc.string({ unit: fc.constantFrom(...rare), minLength: 4, maxLength: 8 }))
+  .tuple(
+    fc.string({ unit: fc.constantFrom(...rare), minLength: 4, maxLength: 8 }),
+    fc.string({ unit: fc.constantFrom(...rare), minLength: 4, maxLength: 8 }),
+  )
   .map(([a, b]) => `${a} ${b}`);
 export const personalDocument = fc.integer({ min: 10_000_000, max: 99_999_999 }).map((n) => `${rare[n % rare.length]}${n}`);
 export const birthDate = fc
@@ -103,10 +106,12 @@ export const weirdDateTimes = [
 
 // Mostly up to 20 KB; one in ten up to 300 KB (over the 256 KiB body limit). Big values cost
 // time on both ends, so their share is what keeps 10,000 requests within seconds.
-const longString = fc.oneof(
-  { weight: 9, arbitrary: fc.integer({ min: 201, max: 20_000 }) },
-  { weight: 1, arbitrary: fc.integer({ min: 20_000, max: 300_000 }) },
-).map((n) => 'x'.repeat(n));
+const longString = fc
+  .oneof(
+    { weight: 9, arbitrary: fc.integer({ min: 201, max: 20_000 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 20_000, max: 300_000 }) },
+  )
+  .map((n) => 'x'.repeat(n));
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...injections) },
@@ -119,7 +124,24 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 );
 
 export const hostileKey = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', '$where', '$ne', '__defineGetter__', 'hasOwnProperty', '', 'kind', 'id', 'version', 'actor') },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      '$where',
+      '$ne',
+      '__defineGetter__',
+      'hasOwnProperty',
+      '',
+      'kind',
+      'id',
+      'version',
+      'actor',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
 );
 
@@ -138,7 +160,10 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     { weight: 1, arbitrary: fc.constant(null) },
     { weight: 1, arbitrary: fc.array(tie('value'), { maxLength: 4 }) },
     { weight: 1, arbitrary: fc.dictionary(hostileKey, tie('value'), { maxKeys: 4 }) },
-    { weight: 1, arbitrary: fc.integer({ min: 21, max: 3000 }).map((n) => Array.from({ length: n }, () => ({ script: 'Latn', value: 'x' }))) },
+    {
+      weight: 1,
+      arbitrary: fc.integer({ min: 21, max: 3000 }).map((n) => Array.from({ length: n }, () => ({ script: 'Latn', value: 'x' }))),
+    },
   ),
 })).value;
 
@@ -196,7 +221,9 @@ function stringFor(schema: JsonSchema, ctx: SchemaContext, key: string): fc.Arbi
   if (schema.pattern === '^[A-Z]{2}$') return fc.constantFrom('CN', 'KH', 'VN', 'TH');
   if (schema.pattern) {
     try {
-      return fc.stringMatching(new RegExp(schema.pattern), { size: 'xsmall' }).filter((s) => s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity));
+      return fc
+        .stringMatching(new RegExp(schema.pattern), { size: 'xsmall' })
+        .filter((s) => s.length >= (schema.minLength ?? 0) && s.length <= (schema.maxLength ?? Infinity));
     } catch {
       // an expression fast-check cannot generate from: plain words below
     }
@@ -249,7 +276,9 @@ export function mutate(value: Json, m: StructuralMutation): Json {
       // edge-of-range times for time fields, NUL / lone surrogates / controls for text.
       let value = m.value;
       if (typeof node === 'string' && m.count % 2 === 0) {
-        value = /At$|On$|[dD]ate|^from$|^to$|^asOf$/.test(String(key)) ? weirdDateTimes[m.at % weirdDateTimes.length] : brokenText[m.at % brokenText.length];
+        value = /At$|On$|[dD]ate|^from$|^to$|^asOf$/.test(String(key))
+          ? weirdDateTimes[m.at % weirdDateTimes.length]
+          : brokenText[m.at % brokenText.length];
       }
       setOwn(parent, key, value);
       break;
@@ -267,9 +296,13 @@ export function mutate(value: Json, m: StructuralMutation): Json {
     case 'oversize': {
       // Past every limit (the body limit is 256 KiB), but bounded: two oversize mutations of a
       // whole body once multiplied it 4000 × 4000 times, past what a string can hold.
-      const item = Array.isArray(node) ? node[0] ?? 'x' : node ?? 'x';
+      const item = Array.isArray(node) ? (node[0] ?? 'x') : (node ?? 'x');
       const count = Math.min(m.count, Math.ceil(1_000_000 / (JSON.stringify(item)?.length ?? 1)));
-      setOwn(parent, key, Array.from({ length: count }, () => item));
+      setOwn(
+        parent,
+        key,
+        Array.from({ length: count }, () => item),
+      );
       break;
     }
   }
@@ -309,7 +342,7 @@ const numberLiterals = ['NaN', 'Infinity', '-Infinity', '1e400', '-1e400', '1234
 
 /** The bytes sent for `value` serialised the way `s` says (malformed on purpose, mostly). */
 export function serialise(value: Json, s: { how: Serialisation; n: number; value: unknown }): string | Buffer {
-  const text = value === undefined ? '' : JSON.stringify(value) ?? '';
+  const text = value === undefined ? '' : (JSON.stringify(value) ?? '');
   const isObject = text.startsWith('{') && text.length > 2;
   const firstKey = /^\{"((?:[^"\\]|\\.)*)":/.exec(text)?.[1];
   switch (s.how) {
@@ -324,7 +357,9 @@ export function serialise(value: Json, s: { how: Serialisation; n: number; value
     case 'protoRaw':
       return isObject ? `{"__proto__":{"isAdmin":true,"roles":["supervisor"]},${text.slice(1)}` : `{"__proto__":${text || 'null'}}`;
     case 'constructorRaw':
-      return isObject ? `{"constructor":{"prototype":{"isAdmin":true}},${text.slice(1)}` : `{"constructor":{"prototype":${text || 'null'}}}`;
+      return isObject
+        ? `{"constructor":{"prototype":{"isAdmin":true}},${text.slice(1)}`
+        : `{"constructor":{"prototype":${text || 'null'}}}`;
     case 'bom':
       return `\ufeff${text}`;
     case 'invalidUtf8': {
@@ -363,7 +398,11 @@ export function serialise(value: Json, s: { how: Serialisation; n: number; value
 
 /** Percent-encodes every byte but the unreserved ones (lone surrogates become U+FFFD first). */
 export const encodeLoose = (s: string) =>
-  [...Buffer.from(s, 'utf8')].map((b) => (/[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  [...Buffer.from(s, 'utf8')]
+    .map((b) =>
+      /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
 
 export const pathTricks = [
   '..%2F..%2Fetc%2Fpasswd',
@@ -393,7 +432,16 @@ export const pathTricks = [
   'ffffffff-ffff-ffff-ffff-ffffffffffff',
 ];
 
-export const uuidTricks = (uuid: string) => [uuid.toUpperCase(), `{${uuid}}`, `${uuid}%00`, `${uuid}%2F..`, `${uuid}%20`, uuid.replaceAll('-', ''), ` ${uuid}`.replace(' ', '%20'), `${uuid}.json`];
+export const uuidTricks = (uuid: string) => [
+  uuid.toUpperCase(),
+  `{${uuid}}`,
+  `${uuid}%00`,
+  `${uuid}%2F..`,
+  `${uuid}%20`,
+  uuid.replaceAll('-', ''),
+  ` ${uuid}`.replace(' ', '%20'),
+  `${uuid}.json`,
+];
 
 /** Header values node:http will send (tab, printable ASCII and Latin-1, no CR/LF). */
 export const headerSafe = (s: string) => s.replace(/[^\t\x20-\x7e\x80-\xff]/g, '?');
@@ -417,4 +465,23 @@ export const contentTypes = [
   'application/json; boundary=x; charset=utf-8; q=0',
 ];
 
-export const ifMatchValues = ['"1"', '"2"', '"3"', '"4"', '*', 'W/"1"', 'W/"2"', '"0"', '"999999999"', '"9999999999"', '"1", "2"', '""', 'nonsense', '"-1"', '"1.5"', '"１"', `"${'9'.repeat(99)}"`, 'x'.repeat(101)];
+export const ifMatchValues = [
+  '"1"',
+  '"2"',
+  '"3"',
+  '"4"',
+  '*',
+  'W/"1"',
+  'W/"2"',
+  '"0"',
+  '"999999999"',
+  '"9999999999"',
+  '"1", "2"',
+  '""',
+  'nonsense',
+  '"-1"',
+  '"1.5"',
+  '"１"',
+  `"${'9'.repeat(99)}"`,
+  'x'.repeat(101),
+];

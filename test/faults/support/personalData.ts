@@ -46,7 +46,10 @@ export class PersonalData {
         for (const c of candidates) if (!found.has(c) && line.startsWith(c, i)) found.set(c, line.slice(0, 400));
       }
     }
-    expect([...found.entries()].map(([value, line]) => `${value} in: ${line}`), 'personal data in the logs').toEqual([]);
+    expect(
+      [...found.entries()].map(([value, line]) => `${value} in: ${line}`),
+      'personal data in the logs',
+    ).toEqual([]);
     return { lines: logs.length, bytes, values: this.values.size };
   }
 }

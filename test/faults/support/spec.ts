@@ -52,7 +52,17 @@ export interface Operation {
 }
 
 interface OpenApi {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: { content?: Record<string, { schema: JsonSchema }> }; responses?: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Parameter[];
+        requestBody?: { content?: Record<string, { schema: JsonSchema }> };
+        responses?: Record<string, { content?: Record<string, { schema: JsonSchema }> }>;
+      }
+    >
+  >;
   components?: { schemas?: Record<string, JsonSchema> };
 }
 
@@ -68,7 +78,8 @@ export function operationsOf(spec: unknown): Operation[] {
       return resolve(doc.components?.schemas?.[name], depth + 1);
     }
     const out: JsonSchema = { ...schema };
-    if (schema.properties) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, resolve(v, depth + 1)!]));
+    if (schema.properties)
+      out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, resolve(v, depth + 1)!]));
     if (schema.items) out.items = resolve(schema.items, depth + 1);
     for (const key of ['oneOf', 'anyOf', 'allOf'] as const) if (schema[key]) out[key] = schema[key]!.map((s) => resolve(s, depth + 1)!);
     return out;
@@ -88,7 +99,8 @@ export function operationsOf(spec: unknown): Operation[] {
         ...(op.requestBody?.content?.['application/json'] ? { body: resolve(op.requestBody.content['application/json'].schema) } : {}),
         responses,
         requiresAuth: responses.includes('401'),
-        caseCommand: upper === 'POST' && Boolean(successSchema?.properties?.id && successSchema.properties.version && successSchema.properties.status),
+        caseCommand:
+          upper === 'POST' && Boolean(successSchema?.properties?.id && successSchema.properties.version && successSchema.properties.status),
         name: `${upper} ${path}`,
       });
     }

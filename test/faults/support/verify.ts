@@ -27,10 +27,15 @@ export async function verifyStreams(db: Kysely<any>): Promise<StreamFacts> {
     expect(Number(row.head), `streams.version of ${row.stream_id}`).toBe(versions.length);
     events += versions.length;
   }
-  const ids = await sql<{ all: string; distinct: string }>`select count(*)::text as all, count(distinct event_id)::text as distinct from events`.execute(db);
+  const ids = await sql<{
+    all: string;
+    distinct: string;
+  }>`select count(*)::text as all, count(distinct event_id)::text as distinct from events`.execute(db);
   expect(ids.rows[0]!.distinct).toBe(ids.rows[0]!.all);
   expect(Number(ids.rows[0]!.all)).toBe(events);
-  const orphanStreams = await sql<{ n: string }>`select count(*)::text as n from streams s where not exists (select 1 from events e where e.stream_id = s.stream_id)`.execute(db);
+  const orphanStreams = await sql<{
+    n: string;
+  }>`select count(*)::text as n from streams s where not exists (select 1 from events e where e.stream_id = s.stream_id)`.execute(db);
   expect(orphanStreams.rows[0]!.n, 'streams rows without events').toBe('0');
   return { streams: rows.length, events };
 }
@@ -51,12 +56,18 @@ export async function eventCount(db: Kysely<any>): Promise<number> {
 }
 
 /** Waits until the service's chainer has linked all `events` and the whole chain verifies. */
-export async function expectFullChain(client: { send: RawClient['send'] }, auditorToken: string, events: number): Promise<{ chainLength: string }> {
+export async function expectFullChain(
+  client: { send: RawClient['send'] },
+  auditorToken: string,
+  events: number,
+): Promise<{ chainLength: string }> {
   let integrity: any;
   await expect
     .poll(
       async () => {
-        integrity = (await client.send({ method: 'GET', path: '/v1/audit/integrity?full=true', headers: { authorization: `Bearer ${auditorToken}` } })).json;
+        integrity = (
+          await client.send({ method: 'GET', path: '/v1/audit/integrity?full=true', headers: { authorization: `Bearer ${auditorToken}` } })
+        ).json;
         return integrity?.ok === true && Number(integrity.chainLength) === events;
       },
       { timeout: 20_000, interval: 250 },

@@ -3,8 +3,14 @@ import { chronological, inStatus, nonBlank, requestingPartyOnly, supervisorOnly 
 import type { CommandBase } from '../lifecycle/decide';
 import type { NoCase, OpenCase } from '../lifecycle/events';
 
-export interface RequestErasureCommand extends CommandBase { type: 'RequestErasure'; data: { reason?: string } }
-export interface ConfirmErasureCommand extends CommandBase { type: 'ConfirmErasure'; data: Record<string, never> }
+export interface RequestErasureCommand extends CommandBase {
+  type: 'RequestErasure';
+  data: { reason?: string };
+}
+export interface ConfirmErasureCommand extends CommandBase {
+  type: 'ConfirmErasure';
+  data: Record<string, never>;
+}
 export type ErasureCommand = RequestErasureCommand | ConfirmErasureCommand;
 
 /** Erasure must not sabotage a repatriation under way: only a closed case's data is erased. */
@@ -15,8 +21,7 @@ const victimsOnly = (state: OpenCase): Check =>
     ? undefined
     : violation('erasure-victims-only', 'erasure of personal data applies to repatriations of trafficking victims');
 
-const notYet = (state: OpenCase): Check =>
-  state.erasure ? invalidState('lifecycle', `erasure was already ${state.erasure}`) : undefined;
+const notYet = (state: OpenCase): Check => (state.erasure ? invalidState('lifecycle', `erasure was already ${state.erasure}`) : undefined);
 
 /** The party that provided the data (the requesting party) asks, through a supervisor. */
 export function requestErasure(state: OpenCase | NoCase, command: RequestErasureCommand): Decision {

@@ -42,7 +42,10 @@ export const notInFuture = ({ occurredAt, now }: { occurredAt: Date; now: Date }
   occurredAt.getTime() > now.getTime() + CLOCK_TOLERANCE_MS
     ? violation('occurred-in-future', `occurredAt ${occurredAt.toISOString()} is after the time of recording`)
     : occurredAt.getTime() < HISTORY_BEGINS.getTime()
-      ? violation('occurred-before-history', `occurredAt ${occurredAt.toISOString()} is before the oldest treaty this office applies (1992-02-09)`)
+      ? violation(
+          'occurred-before-history',
+          `occurredAt ${occurredAt.toISOString()} is before the oldest treaty this office applies (1992-02-09)`,
+        )
       : undefined;
 
 /** A 'YYYY-MM-DD' day after the day of `now` (UTC). */

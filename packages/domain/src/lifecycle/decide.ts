@@ -1,6 +1,15 @@
 import { decideWith, invalidState, notFound, reject, violation, type Check, type Decision } from '../decision';
 import type { CaseEvent, RequestFiledData } from '../events';
-import { otherParty, type Actor, type CaseKind, type CaseParties, type CaseStatus, type RefusalGround, type Subject, type Warrant } from '../vocabulary';
+import {
+  otherParty,
+  type Actor,
+  type CaseKind,
+  type CaseParties,
+  type CaseStatus,
+  type RefusalGround,
+  type Subject,
+  type Warrant,
+} from '../vocabulary';
 import {
   chronological,
   inStatus,
@@ -37,11 +46,26 @@ export interface FileRequestCommand<F extends { kind: CaseKind }> extends Comman
 /** A handover command carries exactly what the event records. */
 export type HandoverData = HandedOverData;
 
-export interface VerifyIdentityCommand extends CommandBase { type: 'VerifyIdentity'; data: VerificationData }
-export interface HandOverCommand extends CommandBase { type: 'HandOver'; data: HandoverData }
-export interface CompleteCommand extends CommandBase { type: 'Complete'; data: Record<string, never> | { notes?: string } }
-export interface RefuseCommand extends CommandBase { type: 'Refuse'; data: { ground: RefusalGround; reason?: string } }
-export interface WithdrawCommand extends CommandBase { type: 'Withdraw'; data: { reason?: string } }
+export interface VerifyIdentityCommand extends CommandBase {
+  type: 'VerifyIdentity';
+  data: VerificationData;
+}
+export interface HandOverCommand extends CommandBase {
+  type: 'HandOver';
+  data: HandoverData;
+}
+export interface CompleteCommand extends CommandBase {
+  type: 'Complete';
+  data: Record<string, never> | { notes?: string };
+}
+export interface RefuseCommand extends CommandBase {
+  type: 'Refuse';
+  data: { ground: RefusalGround; reason?: string };
+}
+export interface WithdrawCommand extends CommandBase {
+  type: 'Withdraw';
+  data: { reason?: string };
+}
 
 export type LifecycleCommand = VerifyIdentityCommand | HandOverCommand | CompleteCommand | RefuseCommand | WithdrawCommand;
 
@@ -58,12 +82,7 @@ type Rules<S> = (state: S) => Check;
 const noRules = (): Check => undefined;
 
 /** The frame of every step on an existing case; `rules` and `event` are the step's own. */
-function step<S extends OpenCase>(
-  state: S | NoCase,
-  command: LifecycleCommand,
-  rules: Rules<S>,
-  event: (state: S) => CaseEvent,
-): Decision {
+function step<S extends OpenCase>(state: S | NoCase, command: LifecycleCommand, rules: Rules<S>, event: (state: S) => CaseEvent): Decision {
   if (state.status === 'none') return reject(notFound('no case with this id'));
   const { by, supervisor, from, action } = steps[command.type];
   const party = by === 'requested' ? requestedPartyOnly : requestingPartyOnly;

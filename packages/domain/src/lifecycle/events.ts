@@ -119,10 +119,7 @@ export const statusAfter: Record<LifecycleEvent['type'] | CompletionEventType, C
 };
 
 /** Moves a filed case along; a stream never starts with anything but RequestFiled. */
-export function advance<S extends OpenCase>(
-  state: S | NoCase,
-  event: LifecycleEvent | CompletedEvent<CompletionEventType>,
-): S | NoCase {
+export function advance<S extends OpenCase>(state: S | NoCase, event: LifecycleEvent | CompletedEvent<CompletionEventType>): S | NoCase {
   if (state.status === 'none') return state;
   return { ...state, status: statusAfter[event.type], lastOccurredAt: event.occurredAt };
 }

@@ -22,10 +22,7 @@ export type VictimRepatriationEvent = KindEvent<VictimRepatriationFiledData, 'Re
 
 export type VictimRepatriationState = KindState<'victim_repatriation', { verificationDueBy: Date }>;
 
-export function evolve(
-  state: VictimRepatriationState | NoCase,
-  event: VictimRepatriationEvent,
-): VictimRepatriationState | NoCase {
+export function evolve(state: VictimRepatriationState | NoCase, event: VictimRepatriationEvent): VictimRepatriationState | NoCase {
   return event.type === 'RequestFiled'
     ? { ...opened(event), verificationDueBy: new Date(event.data.verificationDueBy) }
     : advance(state, event);

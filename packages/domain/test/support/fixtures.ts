@@ -141,7 +141,10 @@ export const deportationFiled = requestFiled({ ...deportationFiling, ...parties 
 export const extraditionFiled = requestFiled({ ...extraditionFiling, ...parties });
 export const victimFiled = requestFiled({ ...victimFiling, ...parties, verificationDueBy: '2019-04-09T02:00:00.000Z' });
 
-export const identityVerified = (data: Partial<VerificationData> & { withinDeadline?: boolean } = {}, occurredAt = times.verified): CaseEvent => ({
+export const identityVerified = (
+  data: Partial<VerificationData> & { withinDeadline?: boolean } = {},
+  occurredAt = times.verified,
+): CaseEvent => ({
   type: 'IdentityVerified',
   occurredAt: at(occurredAt),
   data: { ...verification, ...data },

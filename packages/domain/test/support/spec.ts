@@ -24,4 +24,3 @@ export const given = (...history: CaseEvent[]) => ({
     };
   },
 });
-

@@ -15,7 +15,8 @@ export function rangeHash(range: Range, node: NodeLookup): Buffer {
 
 export const rootHash = (size: number, node: NodeLookup): Buffer => rangeHash({ start: 0, end: size }, node);
 export const inclusionProof = (m: number, n: number, node: NodeLookup): Buffer[] => inclusionRanges(m, n).map((r) => rangeHash(r, node));
-export const consistencyProof = (m: number, n: number, node: NodeLookup): Buffer[] => consistencyRanges(m, n).map((r) => rangeHash(r, node));
+export const consistencyProof = (m: number, n: number, node: NodeLookup): Buffer[] =>
+  consistencyRanges(m, n).map((r) => rangeHash(r, node));
 
 /** Every stored node that the ranges need, each once: what to fetch before building a proof. */
 export function nodesFor(ranges: readonly Range[]): NodeId[] {

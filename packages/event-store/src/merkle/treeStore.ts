@@ -37,5 +37,7 @@ export async function insertNodes(db: Executor<any>, nodes: readonly TreeNode[])
   await sql`
     insert into merkle_nodes (level, idx, hash)
     select level, idx, decode(hash, 'hex')
-    from unnest(${nodes.map((n) => n.level)}::int2[], ${nodes.map((n) => String(n.index))}::int8[], ${nodes.map((n) => n.hash.toString('hex'))}::text[]) as t(level, idx, hash)`.execute(db);
+    from unnest(${nodes.map((n) => n.level)}::int2[], ${nodes.map((n) => String(n.index))}::int8[], ${nodes.map((n) => n.hash.toString('hex'))}::text[]) as t(level, idx, hash)`.execute(
+    db,
+  );
 }

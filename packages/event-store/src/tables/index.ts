@@ -4,7 +4,16 @@ import type { EventsTable } from './events.table';
 import type { CheckpointCosignaturesTable, IntegrityRunsTable, MerkleNodesTable, TreeCheckpointsTable } from './merkle.table';
 import type { StreamsTable } from './streams.table';
 
-export type { CheckpointCosignaturesTable, CheckpointsTable, EventChainTable, EventsTable, IntegrityRunsTable, MerkleNodesTable, StreamsTable, TreeCheckpointsTable };
+export type {
+  CheckpointCosignaturesTable,
+  CheckpointsTable,
+  EventChainTable,
+  EventsTable,
+  IntegrityRunsTable,
+  MerkleNodesTable,
+  StreamsTable,
+  TreeCheckpointsTable,
+};
 
 /** The store's tables. Services extend this with their own (`StoreTables & { ... }`). */
 export interface StoreTables {

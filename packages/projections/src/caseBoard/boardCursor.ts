@@ -31,7 +31,13 @@ export function decodeCursor(cursor: string): BoardCursor {
   if (typeof filedAt !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(filedAt)) throw new InvalidCursor();
   const at = new Date(filedAt);
   if (Number.isNaN(at.getTime()) || at.toISOString() !== filedAt) throw new InvalidCursor();
-  if (typeof caseId !== 'string' || caseId.length === 0 || caseId.length > 200 || !caseId.isWellFormed() || /[\u0000-\u001f\u007f]/.test(caseId)) {
+  if (
+    typeof caseId !== 'string' ||
+    caseId.length === 0 ||
+    caseId.length > 200 ||
+    !caseId.isWellFormed() ||
+    /[\u0000-\u001f\u007f]/.test(caseId)
+  ) {
     throw new InvalidCursor();
   }
   return { filedAt: at, caseId };

@@ -30,7 +30,11 @@ export async function listCases(db: Executor<any>, query: BoardQuery): Promise<B
     select = select.where((eb) => eb(eb.refTuple('filed_at', 'case_id'), '<', eb.tuple(after.filedAt, after.caseId)));
   }
   // One more than asked tells whether a next page exists without a count.
-  const rows = await select.orderBy('filed_at', 'desc').orderBy('case_id', 'desc').limit(query.limit + 1).execute();
+  const rows = await select
+    .orderBy('filed_at', 'desc')
+    .orderBy('case_id', 'desc')
+    .limit(query.limit + 1)
+    .execute();
   const items = rows.slice(0, query.limit);
   const last = items.at(-1);
   return { items, nextCursor: rows.length > query.limit && last ? encodeCursor({ filedAt: last.filed_at, caseId: last.case_id }) : null };

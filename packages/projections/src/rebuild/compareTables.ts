@@ -11,7 +11,12 @@ export interface TableComparison {
 }
 
 /** Compares two tables of the same shape row for row, in the database (EXCEPT ALL both ways). */
-export async function compareTables(trx: Executor<any>, table: string, liveSchema: string, rebuiltSchema: string): Promise<TableComparison> {
+export async function compareTables(
+  trx: Executor<any>,
+  table: string,
+  liveSchema: string,
+  rebuiltSchema: string,
+): Promise<TableComparison> {
   const live = sql.id(liveSchema, table);
   const rebuilt = sql.id(rebuiltSchema, table);
   const { rows } = await sql<Omit<TableComparison, 'table'>>`

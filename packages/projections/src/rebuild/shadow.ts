@@ -39,7 +39,10 @@ export class RebuildSuperseded extends Error {
 export async function createShadow(trx: Executor<any>, projection: CaseProjection): Promise<Shadow> {
   await lockForTransaction(trx, shadowLockOf(projection));
   const run: Shadow = { projection, target: { schema: shadowSchema, checkpoint: checkpointOfRun(projection, randomUUID()) } };
-  await trx.deleteFrom('checkpoints').where('name', 'like', `${checkpointOf(projection)}@rebuild:%`).execute();
+  await trx
+    .deleteFrom('checkpoints')
+    .where('name', 'like', `${checkpointOf(projection)}@rebuild:%`)
+    .execute();
   await saveCheckpoint(trx, run.target.checkpoint, logStart);
   await ensureSchema(trx, shadowSchema);
   for (const table of tablesOf(projection)) {
@@ -49,11 +52,13 @@ export async function createShadow(trx: Executor<any>, projection: CaseProjectio
     // not own the log), whoever runs the rebuild: the owner's CLI must not take it from the service.
     const { rows: owners } = await sql<{ live: string; shadow: string }>`
       select pg_get_userbyid((select relowner from pg_class where oid = ${table}::regclass)) as live, current_user as shadow`.execute(trx);
-    if (owners[0]!.live !== owners[0]!.shadow) await sql`alter table ${sql.id(shadowSchema, table)} owner to ${sql.id(owners[0]!.live)}`.execute(trx);
+    if (owners[0]!.live !== owners[0]!.shadow)
+      await sql`alter table ${sql.id(shadowSchema, table)} owner to ${sql.id(owners[0]!.live)}`.execute(trx);
     const { rows } = await sql<{ name: string; definition: string }>`
       select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
       where conrelid = ${table}::regclass and contype in ('p', 'u', 'x') order by conname`.execute(trx);
-    for (const c of rows) await sql`alter table ${sql.id(shadowSchema, table)} add constraint ${sql.id(c.name)} ${sql.raw(c.definition)}`.execute(trx);
+    for (const c of rows)
+      await sql`alter table ${sql.id(shadowSchema, table)} add constraint ${sql.id(c.name)} ${sql.raw(c.definition)}`.execute(trx);
   }
   return run;
 }

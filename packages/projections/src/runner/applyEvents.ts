@@ -12,7 +12,12 @@ import { foldRows } from './foldRows';
  * than a small one and no SQL text grows with it. Events are folded in their current shape,
  * whatever version they were stored in, by the live runner and a rebuild alike.
  */
-export async function applyEvents(trx: Executor<any>, projection: CaseProjection, target: Target, stored: readonly RecordedEvent[]): Promise<void> {
+export async function applyEvents(
+  trx: Executor<any>,
+  projection: CaseProjection,
+  target: Target,
+  stored: readonly RecordedEvent[],
+): Promise<void> {
   const events = stored.map((e) => upcast(caseUpcasters, e));
   const ids = [...new Set(events.map((e) => e.streamId))];
   const table = target.schema ? sql.id(target.schema, projection.table) : sql.table(projection.table);

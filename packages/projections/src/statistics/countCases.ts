@@ -85,10 +85,7 @@ export function split(window: DayWindow): { months?: { from: string; until: stri
 
 /** The cases whose `at` falls in the window (and match the filters): for figures that need each case. */
 export function casesIn(db: Executor<any>, at: TimeColumn, window: DayWindow, filters: Filters) {
-  let query = (db as Executor<ProjectionTables>)
-    .selectFrom('statistics_cases')
-    .where(at, '>=', window.start)
-    .where(at, '<', window.end);
+  let query = (db as Executor<ProjectionTables>).selectFrom('statistics_cases').where(at, '>=', window.start).where(at, '<', window.end);
   for (const [column, value] of Object.entries(filters) as [keyof Filters, string | undefined][]) {
     if (value !== undefined) query = query.where(column, '=', value as never);
   }

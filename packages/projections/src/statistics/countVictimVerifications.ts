@@ -12,7 +12,13 @@ export interface VerificationCounts {
 
 /** Victim verifications done in the window (by the UTC date of their business time). */
 export async function countVictimVerifications(db: Executor<any>, window: DayWindow, requestedParty?: Party): Promise<VerificationCounts> {
-  const { total, groups } = await countFacts(db, 'verified', window, { kind: 'victim_repatriation', requested_party: requestedParty }, 'key');
+  const { total, groups } = await countFacts(
+    db,
+    'verified',
+    window,
+    { kind: 'victim_repatriation', requested_party: requestedParty },
+    'key',
+  );
   const withinDeadline = groups.find((g) => g.key === 'within')?.count ?? 0;
   return { total, withinDeadline, late: total - withinDeadline };
 }

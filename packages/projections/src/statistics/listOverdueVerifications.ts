@@ -12,7 +12,12 @@ export interface OverdueVerifications {
  * Victim repatriations the requested party has still not verified past their 30-day due date,
  * as of `now` (the same rule as the domain's isVerificationOverdue: still filed, due passed).
  */
-export async function listOverdueVerifications(db: Executor<any>, requestedParty: Party, now: Date, limit: number): Promise<OverdueVerifications> {
+export async function listOverdueVerifications(
+  db: Executor<any>,
+  requestedParty: Party,
+  now: Date,
+  limit: number,
+): Promise<OverdueVerifications> {
   const overdue = (db as Executor<ProjectionTables>)
     .selectFrom('statistics_cases')
     .where('kind', '=', 'victim_repatriation')

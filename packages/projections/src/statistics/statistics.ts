@@ -9,7 +9,8 @@ const utcDay = (at: Date | string) => new Date(at).toISOString().slice(0, 10);
 /** The first day of its UTC month. */
 const utcMonth = (at: Date | string) => `${new Date(at).toISOString().slice(0, 7)}-01`;
 /** Whole days elapsed from one business time to another (36 hours: 1 day). */
-export const wholeDays = (from: Date | string, to: Date | string) => Math.floor((new Date(to).getTime() - new Date(from).getTime()) / 86_400_000);
+export const wholeDays = (from: Date | string, to: Date | string) =>
+  Math.floor((new Date(to).getTime() - new Date(from).getTime()) / 86_400_000);
 
 /**
  * The statistics: a fact row per case (for durations and the overdue list), and beside it the
@@ -42,7 +43,9 @@ export const statistics: CaseProjection<StatisticsRow> = {
         ...(row.completed_at ? of('completed', row.completed_at, row.offence ?? 'other') : []),
         ...(row.refused_at ? of('refused', row.refused_at, row.refusal_ground ?? 'other') : []),
         ...(row.verified_at ? of('verified', row.verified_at, row.verified_within_deadline ? 'within' : 'late') : []),
-        ...(row.handed_over_at && row.filed_at ? of('handover_days', row.handed_over_at, String(wholeDays(row.filed_at, row.handed_over_at))) : []),
+        ...(row.handed_over_at && row.filed_at
+          ? of('handover_days', row.handed_over_at, String(wholeDays(row.filed_at, row.handed_over_at)))
+          : []),
       ];
     },
   },

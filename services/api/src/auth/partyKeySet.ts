@@ -76,7 +76,8 @@ export class PartyKeySet {
     this.attemptedAt = Date.now();
     try {
       const set = await this.load();
-      if (!set || typeof set !== 'object' || !Array.isArray((set as JSONWebKeySet).keys)) throw new Error('not a JSON Web Key Set (no "keys" array)');
+      if (!set || typeof set !== 'object' || !Array.isArray((set as JSONWebKeySet).keys))
+        throw new Error('not a JSON Web Key Set (no "keys" array)');
       const keys = (set as JSONWebKeySet).keys.filter((k) => !this.refused.has(String(k.x ?? k.n)));
       if (keys.length < (set as JSONWebKeySet).keys.length) {
         this.events.onKeysRefused((set as JSONWebKeySet).keys.filter((k) => !keys.includes(k)).map((k) => String(k.kid)));

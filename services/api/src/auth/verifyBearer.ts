@@ -55,7 +55,10 @@ export function createVerifier(options: VerifierOptions, events: (party: Party) 
     if (byIssuer.has(trust.issuer)) throw new Error(`both parties have the issuer ${trust.issuer}: the issuer must select the party`);
     byIssuer.set(trust.issuer, { party, keys: new PartyKeySet(trust.jwks, options.timing, events(party), new Set(options.refusedKeys)) });
   }
-  const hmac = options.developmentSecret && { issuer: options.developmentSecret.issuer, key: new TextEncoder().encode(options.developmentSecret.secret) };
+  const hmac = options.developmentSecret && {
+    issuer: options.developmentSecret.issuer,
+    key: new TextEncoder().encode(options.developmentSecret.secret),
+  };
 
   return async (token) => {
     let header: ReturnType<typeof decodeProtectedHeader>;
@@ -89,7 +92,8 @@ export function createVerifier(options: VerifierOptions, events: (party: Party) 
       throw new TokenRejected((error as Error).message);
     }
     checkTimes(payload);
-    if (payload.party !== trusted.party) throw new TokenRejected(`a token of ${trusted.party}'s issuer cannot speak for party ${String(payload.party)}`);
+    if (payload.party !== trusted.party)
+      throw new TokenRejected(`a token of ${trusted.party}'s issuer cannot speak for party ${String(payload.party)}`);
     return { payload, party: trusted.party, issuer: unverified.iss!, kid: header.kid };
   };
 }
@@ -104,7 +108,13 @@ function checkTimes(payload: JWTPayload): void {
 
 async function verifyDevelopmentHmac(token: string, hmac: { issuer: string; key: Uint8Array }, audience: string): Promise<VerifiedBearer> {
   try {
-    const { payload } = await jwtVerify(token, hmac.key, { algorithms: ['HS256'], issuer: hmac.issuer, audience, requiredClaims: ['exp', 'iat', 'sub'], clockTolerance: clockSkewSeconds });
+    const { payload } = await jwtVerify(token, hmac.key, {
+      algorithms: ['HS256'],
+      issuer: hmac.issuer,
+      audience,
+      requiredClaims: ['exp', 'iat', 'sub'],
+      clockTolerance: clockSkewSeconds,
+    });
     checkTimes(payload);
     const party = payload.party as Party;
     if (!parties.includes(party)) throw new TokenRejected('the party claim is not KH or CN');

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { checkCaseHistories, developmentKeyEncryptionKey, importCaseHistories, parseKeyEncryptionKey, type CaseHistory, type CaseImportResult, type ImportRejection } from '@cco/case-records';
+import {
+  checkCaseHistories,
+  developmentKeyEncryptionKey,
+  importCaseHistories,
+  parseKeyEncryptionKey,
+  type CaseHistory,
+  type CaseImportResult,
+  type ImportRejection,
+} from '@cco/case-records';
 import { announceAppends, chainEvents, migrateFor, openDatabase } from '@cco/event-store';
 import { projectionTables } from '@cco/projections';
 import { z } from 'zod';
@@ -22,7 +30,11 @@ import { migrations } from '../../../../migrations/index';
 const usage = 'usage: npm run import -- <file.ndjson> [--batch 2000] [--dry-run]';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { batch: { type: 'string', default: '2000' }, 'dry-run': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    batch: { type: 'string', default: '2000' },
+    'dry-run': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
 });
 const file = positionals[0];
 const batchSize = Number(values.batch);
@@ -64,7 +76,12 @@ function toHistory(parsed: z.infer<typeof line>): CaseHistory {
   let previous: string | null = null;
   const events = parsed.events.map((e) => {
     const id = e.id ?? randomUUID();
-    const metadata = { ...e.metadata, roles: e.metadata.roles ?? ['officer'], correlationId: e.metadata.correlationId ?? correlationId, causationId: e.metadata.causationId ?? previous };
+    const metadata = {
+      ...e.metadata,
+      roles: e.metadata.roles ?? ['officer'],
+      correlationId: e.metadata.correlationId ?? correlationId,
+      causationId: e.metadata.causationId ?? previous,
+    };
     previous = id;
     return { ...e, id, metadata };
   });
@@ -85,7 +102,8 @@ async function* batches(): AsyncGenerator<{ histories: CaseHistory[]; lines: num
       throw new Error(`line ${lineNo}: not JSON (${(error as Error).message})`);
     }
     const parsed = line.safeParse(json);
-    if (!parsed.success) throw new Error(`line ${lineNo}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`line ${lineNo}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     histories.push(toHistory(parsed.data));
     lines.push(lineNo);
     if (histories.length >= batchSize) {
@@ -122,7 +140,9 @@ try {
   if (values['dry-run']) {
     console.log(`dry run: ${checkedCases} cases in ${file} pass the treaty rules; nothing was written`);
   } else {
-    const announcer = announceAppends(database.db, { onError: (error) => console.error(`could not wake the service's readers: ${(error as Error).message}`) });
+    const announcer = announceAppends(database.db, {
+      onError: (error) => console.error(`could not wake the service's readers: ${(error as Error).message}`),
+    });
     const started = Date.now();
     let cases = 0;
     let events = 0;
@@ -138,7 +158,9 @@ try {
     // Whatever the import could not chain itself (older transactions were running), chained now.
     while ((await chainEvents(database.db, 10_000)) > 0);
     await announcer.close();
-    console.log(`imported ${cases} cases, ${events} events from ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s; the hash chain covers them`);
+    console.log(
+      `imported ${cases} cases, ${events} events from ${file} in ${((Date.now() - started) / 1000).toFixed(1)} s; the hash chain covers them`,
+    );
   }
 } catch (error) {
   console.error((error as Error).message);

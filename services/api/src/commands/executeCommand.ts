@@ -1,5 +1,13 @@
 import { decide, fold, type CaseCommand, type DomainError } from '@cco/domain';
-import { destroySubjectKeyAlongside, newSubjectKey, openStored, readCaseEvents, sealForStorage, toDomainEvent, type SubjectKey } from '@cco/case-records';
+import {
+  destroySubjectKeyAlongside,
+  newSubjectKey,
+  openStored,
+  readCaseEvents,
+  sealForStorage,
+  toDomainEvent,
+  type SubjectKey,
+} from '@cco/case-records';
 import { appendToStream, type AppendResult, type Executor, type RecordedEvent } from '@cco/event-store';
 import type { Kysely } from 'kysely';
 import { recordAccess, recordAccessAlongside } from '../audit/recordAccess';
@@ -31,9 +39,7 @@ export interface CommandRequest {
  * request with its Idempotency-Key left it, which may be another case id than the one asked
  * for, since a retried filing made up a new one). Otherwise why it was refused; nothing written.
  */
-export type CommandOutcome =
-  | { kind: 'done'; caseId: string; events: RecordedEvent[]; version: number; replayed: boolean }
-  | CommandRefusal;
+export type CommandOutcome = { kind: 'done'; caseId: string; events: RecordedEvent[]; version: number; replayed: boolean } | CommandRefusal;
 
 export type CommandRefusal =
   | { kind: 'not_found'; caseId: string }
@@ -65,7 +71,10 @@ const maxAttempts = 5;
  * version with If-Match, which is then refused (`moved`). The idempotency key is written by the
  * same statement as the events, so a retry either finds both or neither.
  */
-export async function executeCommand({ database: { db }, personalDataKey: kek, announceAppend }: CommandDeps, request: CommandRequest): Promise<CommandOutcome> {
+export async function executeCommand(
+  { database: { db }, personalDataKey: kek, announceAppend }: CommandDeps,
+  request: CommandRequest,
+): Promise<CommandOutcome> {
   // An Idempotency-Key is not looked up first: a retry is rare, a first attempt is not. A retry
   // whose command can no longer be decided (the usual case: its events are what moved the case)
   // is answered from its key's first answer on the way out (`refuse`); one that could be decided
@@ -95,7 +104,15 @@ export async function executeCommand({ database: { db }, personalDataKey: kek, a
       type: e.type,
       data: e.data,
       occurredAt: e.occurredAt,
-      metadata: { actor: request.actor.id, party: request.actor.party, roles: request.actor.roles, issuer: request.actor.issuer, kid: request.actor.kid, correlationId: request.correlationId, causationId },
+      metadata: {
+        actor: request.actor.id,
+        party: request.actor.party,
+        roles: request.actor.roles,
+        issuer: request.actor.issuer,
+        kid: request.actor.kid,
+        correlationId: request.correlationId,
+        causationId,
+      },
     }));
     const streamType = history.length === 0 ? (decision.events[0]?.data as { kind: string }).kind : 'case';
     // The whole command is ONE statement, atomic without an explicit transaction: the events,
@@ -128,7 +145,9 @@ export async function executeCommand({ database: { db }, personalDataKey: kek, a
       // the case from now on. Otherwise it is made from the rows as stored (jsonb's key order),
       // opened: byte for byte what a replay of this request's key will read back.
       const key: SubjectKey = subjectKey ? { state: 'present', key: subjectKey.key } : { state: 'absent' };
-      const events = erases ? await readCaseEvents(db, kek, request.caseId, { toVersion: nextVersion }) : [...history, ...appended.events.map((e) => openStored(e, key))];
+      const events = erases
+        ? await readCaseEvents(db, kek, request.caseId, { toVersion: nextVersion })
+        : [...history, ...appended.events.map((e) => openStored(e, key))];
       return { kind: 'done', caseId: request.caseId, events, version: nextVersion, replayed: false };
     }
     const replay = await replayed(db, request, kek);

@@ -4,7 +4,14 @@ import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from
 import fp from 'fastify-plugin';
 import { Counter } from 'prom-client';
 import { z } from 'zod';
-import { createVerifier, PartyKeysUnavailable, TokenRejected, type VerifiedBearer, type VerifierOptions, type VerifyBearer } from '../auth/verifyBearer';
+import {
+  createVerifier,
+  PartyKeysUnavailable,
+  TokenRejected,
+  type VerifiedBearer,
+  type VerifierOptions,
+  type VerifyBearer,
+} from '../auth/verifyBearer';
 import { Problem } from '../errors';
 import { text } from '../schemas/common';
 import { bearerToken, verifiedEarlier } from './verifiedTokens';
@@ -121,7 +128,13 @@ export async function authenticate(request: FastifyRequest): Promise<Caller> {
 function toCaller(verified: VerifiedBearer): Caller {
   const claims = claimsSchema.safeParse(verified.payload);
   if (!claims.success) throw new Problem('unauthorized', 'The bearer token lacks valid sub, party or roles claims');
-  return { id: claims.data.sub, party: claims.data.party, roles: [...new Set(claims.data.roles)], issuer: verified.issuer, kid: verified.kid };
+  return {
+    id: claims.data.sub,
+    party: claims.data.party,
+    roles: [...new Set(claims.data.roles)],
+    issuer: verified.issuer,
+    kid: verified.kid,
+  };
 }
 
 /** A preHandler: authenticates, then requires one of `allowed`. */

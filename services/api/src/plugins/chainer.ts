@@ -3,17 +3,20 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Keeps the hash chain caught up with the log (see chainEvents for why it is not inline). */
-export const chainerPlugin = fp(async function chainer(app: FastifyInstance) {
-  let loop: CatchUp | undefined;
-  app.addHook('onReady', async () => {
-    loop = runCatchUp({
-      step: () => chainEvents(app.database.db, 2000),
-      wake: (nudge) => app.database.listen(eventsChannel, nudge),
-      idleMs: 2000,
-      // Under a stream of commands, one chaining step per 50 ms rather than one per commit.
-      minIntervalMs: 50,
-      onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'hash chainer failed; backing off'),
+export const chainerPlugin = fp(
+  async function chainer(app: FastifyInstance) {
+    let loop: CatchUp | undefined;
+    app.addHook('onReady', async () => {
+      loop = runCatchUp({
+        step: () => chainEvents(app.database.db, 2000),
+        wake: (nudge) => app.database.listen(eventsChannel, nudge),
+        idleMs: 2000,
+        // Under a stream of commands, one chaining step per 50 ms rather than one per commit.
+        minIntervalMs: 50,
+        onError: (error, attempt) => app.log.warn({ err: error, attempt }, 'hash chainer failed; backing off'),
+      });
     });
-  });
-  app.addHook('onClose', async () => loop?.stop());
-}, { dependencies: ['database'] });
+    app.addHook('onClose', async () => loop?.stop());
+  },
+  { dependencies: ['database'] },
+);

@@ -22,20 +22,23 @@ export interface DatabasePluginOptions {
 }
 
 /** The database the app runs on; closed with the app. */
-export const databasePlugin = fp(async function database(app: FastifyInstance, options: DatabasePluginOptions) {
-  if (options.migrate) {
-    const result = await migrateToLatest(options.database.db, migrations);
-    const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-    app.log.info({ applied, engine: options.database.kind }, applied.length ? 'migrations applied' : 'schema up to date');
-  }
-  app.decorate('database', options.database);
-  app.decorate('personalDataKey', options.personalDataKey);
-  const announcer = announceAppends(options.database.db, {
-    onError: (error) => app.log.warn({ err: error }, 'could not announce appends; readers fall back to polling'),
-  });
-  app.decorate('announceAppend', () => announcer.appended());
-  app.addHook('onClose', async () => {
-    await announcer.close();
-    await options.database.close();
-  });
-}, { name: 'database' });
+export const databasePlugin = fp(
+  async function database(app: FastifyInstance, options: DatabasePluginOptions) {
+    if (options.migrate) {
+      const result = await migrateToLatest(options.database.db, migrations);
+      const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      app.log.info({ applied, engine: options.database.kind }, applied.length ? 'migrations applied' : 'schema up to date');
+    }
+    app.decorate('database', options.database);
+    app.decorate('personalDataKey', options.personalDataKey);
+    const announcer = announceAppends(options.database.db, {
+      onError: (error) => app.log.warn({ err: error }, 'could not announce appends; readers fall back to polling'),
+    });
+    app.decorate('announceAppend', () => announcer.appended());
+    app.addHook('onClose', async () => {
+      await announcer.close();
+      await options.database.close();
+    });
+  },
+  { name: 'database' },
+);

@@ -46,7 +46,8 @@ export const openapiPlugin = fp(async function openapi(app: FastifyInstance) {
             type: 'http',
             scheme: 'bearer',
             bearerFormat: 'JWT',
-            description: 'A JWT of the caller’s ministry with claims `sub`, `party` (KH or CN) and `roles` (officer, supervisor, auditor, analyst)',
+            description:
+              'A JWT of the caller’s ministry with claims `sub`, `party` (KH or CN) and `roles` (officer, supervisor, auditor, analyst)',
           },
         },
       },
@@ -54,8 +55,15 @@ export const openapiPlugin = fp(async function openapi(app: FastifyInstance) {
       tags: [
         { name: 'commands', description: 'Each appends one event to a case; officers and supervisors (erasure confirmation: auditors)' },
         { name: 'cases', description: 'Reads of cases and their events; personal data, so never analysts' },
-        { name: 'statistics', description: 'Figures from the statistics projection; no personal data (analysts, auditors, officers, supervisors)' },
-        { name: 'audit', description: 'Auditors: the global log, its integrity, the transparency log (checkpoints, proofs, cosignatures), the access log, projection rebuilds' },
+        {
+          name: 'statistics',
+          description: 'Figures from the statistics projection; no personal data (analysts, auditors, officers, supervisors)',
+        },
+        {
+          name: 'audit',
+          description:
+            'Auditors: the global log, its integrity, the transparency log (checkpoints, proofs, cosignatures), the access log, projection rebuilds',
+        },
         { name: 'operations', description: 'Health, metrics, documentation' },
       ],
     },

@@ -35,7 +35,8 @@ const byStatus: Record<number, ProblemKind> = {
 export const problemsPlugin = fp(async function problems(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | Problem, request, reply) => {
     const problem = toProblem(error);
-    if (problem.kind === 'unavailable') request.log.warn({ code: (error as FastifyError).code, reason: error.message }, 'database unavailable');
+    if (problem.kind === 'unavailable')
+      request.log.warn({ code: (error as FastifyError).code, reason: error.message }, 'database unavailable');
     else if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ problem: problem.kind, code: (error as FastifyError).code }, 'request rejected');
     if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
@@ -67,13 +68,26 @@ export function toProblem(error: FastifyError | Problem): Problem {
   }
   const kind = (error.code && fastifyCodes[error.code]) || (error.statusCode && byStatus[error.statusCode]);
   if (kind) return new Problem(kind, error.message, kind === 'validation' ? { errors: [{ path: 'body', message: error.message }] } : {});
-  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return new Problem('validation', error.message, { errors: [] });
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+    return new Problem('validation', error.message, { errors: [] });
   if (isDatabaseUnavailable(error)) return new Problem('unavailable', 'The database is unavailable; retry shortly');
   return new Problem('internal', 'An unexpected error occurred; it has been logged');
 }
 
 /** PostgreSQL down, restarting or unreachable: a 503 to retry, not a fault of ours (500). */
-const unavailableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+const unavailableCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 function isDatabaseUnavailable(error: Error & { code?: unknown }): boolean {
   const code = String(error.code ?? '');
   // SQLSTATE class 08: connection exception; 57P0x: the server is shutting down or starting.

@@ -55,31 +55,35 @@ const toItem = (row: BoardRow): z.infer<typeof boardItem> => ({
 });
 
 export async function caseBoardRoutes(app: FastifyInstance) {
-  app.withTypeProvider<ZodTypeProvider>().get('/v1/cases', {
-    onRequest: requireRoles('officer', 'supervisor', 'auditor'),
-    schema: {
-      operationId: 'listCases',
-      tags: ['cases'],
-      summary: 'The case board: cases newest filing first, filtered, in stable pages',
-      description:
-        'Served from the case-board projection, a moment behind the log (see /health). `party` is the requesting party. ' +
-        'Pass `nextCursor` as `cursor` for the next page; pages never repeat or skip a case that stays in the filter.',
-      querystring: z.strictObject({
-        status: z.enum(caseStatuses).optional(),
-        kind: z.enum(caseKinds).optional(),
-        party: z.enum(parties).optional().describe('The requesting party'),
-        limit: z.coerce.number().int().min(1).max(200).default(50),
-        cursor: z.string().max(500).optional(),
-      }),
-      response: { 200: z.object({ items: z.array(boardItem), nextCursor: z.string().nullable() }), ...problems(400, 401, 403) },
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/cases',
+    {
+      onRequest: requireRoles('officer', 'supervisor', 'auditor'),
+      schema: {
+        operationId: 'listCases',
+        tags: ['cases'],
+        summary: 'The case board: cases newest filing first, filtered, in stable pages',
+        description:
+          'Served from the case-board projection, a moment behind the log (see /health). `party` is the requesting party. ' +
+          'Pass `nextCursor` as `cursor` for the next page; pages never repeat or skip a case that stays in the filter.',
+        querystring: z.strictObject({
+          status: z.enum(caseStatuses).optional(),
+          kind: z.enum(caseKinds).optional(),
+          party: z.enum(parties).optional().describe('The requesting party'),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          cursor: z.string().max(500).optional(),
+        }),
+        response: { 200: z.object({ items: z.array(boardItem), nextCursor: z.string().nullable() }), ...problems(400, 401, 403) },
+      },
     },
-  }, async (request) => {
-    try {
-      const page = await listCases(request.server.database.db, request.query);
-      return { items: page.items.map(toItem), nextCursor: page.nextCursor };
-    } catch (error) {
-      if (!(error instanceof InvalidCursor)) throw error;
-      throw new Problem('validation', error.message, { errors: [{ path: 'querystring.cursor', message: error.message }] });
-    }
-  });
+    async (request) => {
+      try {
+        const page = await listCases(request.server.database.db, request.query);
+        return { items: page.items.map(toItem), nextCursor: page.nextCursor };
+      } catch (error) {
+        if (!(error instanceof InvalidCursor)) throw error;
+        throw new Problem('validation', error.message, { errors: [{ path: 'querystring.cursor', message: error.message }] });
+      }
+    },
+  );
 }

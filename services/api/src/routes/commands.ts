@@ -8,7 +8,16 @@ import { domainProblem, Problem } from '../errors';
 import { requestHash } from '../idempotency/idempotency';
 import { requireRoles } from '../plugins/auth';
 import { caseBody, caseSchema } from '../schemas/case';
-import { completionBody, erasureConfirmationBody, erasureRequestBody, fileRequestBody, handoverBody, refusalBody, verificationBody, withdrawalBody } from '../schemas/commands';
+import {
+  completionBody,
+  erasureConfirmationBody,
+  erasureRequestBody,
+  fileRequestBody,
+  handoverBody,
+  refusalBody,
+  verificationBody,
+  withdrawalBody,
+} from '../schemas/commands';
 import { caseIdParams, idempotencyKeyHeader, ifMatchHeader, problems } from '../schemas/common';
 
 const commandHeaders = z.looseObject({ 'if-match': ifMatchHeader, 'idempotency-key': idempotencyKeyHeader });
@@ -16,71 +25,138 @@ const writers = requireRoles('officer', 'supervisor');
 
 /** The commands on an existing case: same shape, different body, command type and roles. */
 const actions = [
-  { path: 'identity-verification', operationId: 'verifyIdentity', type: 'VerifyIdentity', body: verificationBody, by: writers, summary: 'The requested party confirms nationality and identity (IdentityVerified)' },
-  { path: 'handover', operationId: 'handOverPerson', type: 'HandOver', body: handoverBody, by: writers, summary: 'The requested party hands the person over (SuspectHandedOver)' },
-  { path: 'completion', operationId: 'completeCase', type: 'Complete', body: completionBody, by: writers, summary: 'The requesting party confirms arrival (the kind’s Completed event)' },
-  { path: 'refusal', operationId: 'refuseCase', type: 'Refuse', body: refusalBody, by: writers, summary: 'A supervisor of the requested party refuses, with ground and reason (RequestRefused)' },
-  { path: 'withdrawal', operationId: 'withdrawCase', type: 'Withdraw', body: withdrawalBody, by: writers, summary: 'The requesting party withdraws the request (RequestWithdrawn)' },
-  { path: 'erasure-request', operationId: 'requestErasure', type: 'RequestErasure', body: erasureRequestBody, by: writers, summary: 'Victims: a supervisor of the providing party asks to erase the subject’s personal data (ErasureRequested)' },
-  { path: 'erasure-confirmation', operationId: 'confirmErasure', type: 'ConfirmErasure', body: erasureConfirmationBody, by: requireRoles('auditor'), summary: 'Victims: an auditor confirms the erasure; the subject’s key is destroyed (PersonalDataErased)' },
+  {
+    path: 'identity-verification',
+    operationId: 'verifyIdentity',
+    type: 'VerifyIdentity',
+    body: verificationBody,
+    by: writers,
+    summary: 'The requested party confirms nationality and identity (IdentityVerified)',
+  },
+  {
+    path: 'handover',
+    operationId: 'handOverPerson',
+    type: 'HandOver',
+    body: handoverBody,
+    by: writers,
+    summary: 'The requested party hands the person over (SuspectHandedOver)',
+  },
+  {
+    path: 'completion',
+    operationId: 'completeCase',
+    type: 'Complete',
+    body: completionBody,
+    by: writers,
+    summary: 'The requesting party confirms arrival (the kind’s Completed event)',
+  },
+  {
+    path: 'refusal',
+    operationId: 'refuseCase',
+    type: 'Refuse',
+    body: refusalBody,
+    by: writers,
+    summary: 'A supervisor of the requested party refuses, with ground and reason (RequestRefused)',
+  },
+  {
+    path: 'withdrawal',
+    operationId: 'withdrawCase',
+    type: 'Withdraw',
+    body: withdrawalBody,
+    by: writers,
+    summary: 'The requesting party withdraws the request (RequestWithdrawn)',
+  },
+  {
+    path: 'erasure-request',
+    operationId: 'requestErasure',
+    type: 'RequestErasure',
+    body: erasureRequestBody,
+    by: writers,
+    summary: 'Victims: a supervisor of the providing party asks to erase the subject’s personal data (ErasureRequested)',
+  },
+  {
+    path: 'erasure-confirmation',
+    operationId: 'confirmErasure',
+    type: 'ConfirmErasure',
+    body: erasureConfirmationBody,
+    by: requireRoles('auditor'),
+    summary: 'Victims: an auditor confirms the erasure; the subject’s key is destroyed (PersonalDataErased)',
+  },
 ] as const;
 
 export async function commandRoutes(app: FastifyInstance) {
   const routes = app.withTypeProvider<ZodTypeProvider>();
 
-  routes.post('/v1/cases', {
-    onRequest: writers,
-    schema: {
-      operationId: 'fileCase',
-      tags: ['commands'],
-      summary: 'File a request (RequestFiled); the caller’s party becomes the requesting party',
-      headers: z.looseObject({ 'idempotency-key': idempotencyKeyHeader }),
-      body: fileRequestBody,
-      response: { 201: caseSchema, ...problems(400, 401, 403, 409, 422) },
+  routes.post(
+    '/v1/cases',
+    {
+      onRequest: writers,
+      schema: {
+        operationId: 'fileCase',
+        tags: ['commands'],
+        summary: 'File a request (RequestFiled); the caller’s party becomes the requesting party',
+        headers: z.looseObject({ 'idempotency-key': idempotencyKeyHeader }),
+        body: fileRequestBody,
+        response: { 201: caseSchema, ...problems(400, 401, 403, 409, 422) },
+      },
     },
-  }, async (request, reply) => {
-    const { occurredAt, ...data } = request.body;
-    const caseId = randomUUID();
-    const done = succeeded(await executeCommand(request.server, {
-      caseId,
-      actor: request.actor,
-      creates: true,
-      command: { type: 'FileRequest', caseId, data } as CommandIntent,
-      occurredAt: occurredAt ? new Date(occurredAt) : undefined,
-      correlationId: request.id,
-      idempotency: claim(request, request.headers['idempotency-key']),
-    }));
-    // A replayed filing answers with the case its key remembers, not the id made up above.
-    return reply.code(201).headers({ etag: etagOf(done.version), location: `/v1/cases/${done.caseId}` }).send(caseBody(done.caseId, done.events));
-  });
+    async (request, reply) => {
+      const { occurredAt, ...data } = request.body;
+      const caseId = randomUUID();
+      const done = succeeded(
+        await executeCommand(request.server, {
+          caseId,
+          actor: request.actor,
+          creates: true,
+          command: { type: 'FileRequest', caseId, data } as CommandIntent,
+          occurredAt: occurredAt ? new Date(occurredAt) : undefined,
+          correlationId: request.id,
+          idempotency: claim(request, request.headers['idempotency-key']),
+        }),
+      );
+      // A replayed filing answers with the case its key remembers, not the id made up above.
+      return reply
+        .code(201)
+        .headers({ etag: etagOf(done.version), location: `/v1/cases/${done.caseId}` })
+        .send(caseBody(done.caseId, done.events));
+    },
+  );
 
   for (const action of actions) {
-    routes.post(`/v1/cases/:id/${action.path}`, {
-      onRequest: action.by,
-      schema: {
-        operationId: action.operationId,
-        tags: ['commands'],
-        summary: action.summary,
-        params: caseIdParams,
-        headers: commandHeaders,
-        body: action.body as z.ZodType<{ occurredAt?: string | undefined }>,
-        response: { 200: caseSchema, ...problems(400, 401, 403, 404, 409, 412, 422) },
+    routes.post(
+      `/v1/cases/:id/${action.path}`,
+      {
+        onRequest: action.by,
+        schema: {
+          operationId: action.operationId,
+          tags: ['commands'],
+          summary: action.summary,
+          params: caseIdParams,
+          headers: commandHeaders,
+          body: action.body as z.ZodType<{ occurredAt?: string | undefined }>,
+          response: { 200: caseSchema, ...problems(400, 401, 403, 404, 409, 412, 422) },
+        },
       },
-    }, async (request, reply) => {
-      const { occurredAt, ...data } = request.body;
-      const caseId = request.params.id;
-      const done = succeeded(await executeCommand(request.server, {
-        caseId,
-        actor: request.actor,
-        creates: false,
-        expectedVersions: parseIfMatch(request.headers['if-match']),
-        command: { type: action.type, data } as CommandIntent,
-        occurredAt: occurredAt ? new Date(occurredAt) : undefined,
-        correlationId: request.id,
-        idempotency: claim(request, request.headers['idempotency-key']),
-      }));
-      return reply.code(200).headers({ etag: etagOf(done.version) }).send(caseBody(done.caseId, done.events));
-    });
+      async (request, reply) => {
+        const { occurredAt, ...data } = request.body;
+        const caseId = request.params.id;
+        const done = succeeded(
+          await executeCommand(request.server, {
+            caseId,
+            actor: request.actor,
+            creates: false,
+            expectedVersions: parseIfMatch(request.headers['if-match']),
+            command: { type: action.type, data } as CommandIntent,
+            occurredAt: occurredAt ? new Date(occurredAt) : undefined,
+            correlationId: request.id,
+            idempotency: claim(request, request.headers['idempotency-key']),
+          }),
+        );
+        return reply
+          .code(200)
+          .headers({ etag: etagOf(done.version) })
+          .send(caseBody(done.caseId, done.events));
+      },
+    );
   }
 }
 
@@ -99,7 +175,10 @@ export function commandProblem(refusal: CommandRefusal): Problem {
     case 'not_found':
       return new Problem('not_found', `No case ${refusal.caseId}`);
     case 'version_mismatch': {
-      const wanted = refusal.expected.length > 0 ? `not ${refusal.expected.join(' or ')}` : 'and If-Match names no version of it (a weak tag never matches)';
+      const wanted =
+        refusal.expected.length > 0
+          ? `not ${refusal.expected.join(' or ')}`
+          : 'and If-Match names no version of it (a weak tag never matches)';
       return new Problem('precondition_failed', `The case is at version ${refusal.version}, ${wanted}`);
     }
     case 'moved':
@@ -118,7 +197,11 @@ export function commandProblem(refusal: CommandRefusal): Problem {
 function claim(request: FastifyRequest, key: string | undefined) {
   if (!key) return undefined;
   const actor: Actor = request.actor;
-  return { principal: `${actor.party}:${actor.id}`, key, requestHash: requestHash(request.method, request.url.split('?')[0]!, request.body) };
+  return {
+    principal: `${actor.party}:${actor.id}`,
+    key,
+    requestHash: requestHash(request.method, request.url.split('?')[0]!, request.body),
+  };
 }
 
 /**

@@ -18,7 +18,9 @@ const holdbackSchema = z.object({
   seconds: z.number().nullable().describe('How long that transaction has been open; null when the service role may not see it'),
 });
 const healthSchema = z.object({
-  status: z.enum(['ok', 'degraded', 'unavailable']).describe('`degraded`: serving, but a long transaction of this database holds the log readers back'),
+  status: z
+    .enum(['ok', 'degraded', 'unavailable'])
+    .describe('`degraded`: serving, but a long transaction of this database holds the log readers back'),
   database: z.enum(['up', 'down']),
   projections: z.array(lagSchema).optional().describe('How far each read model is behind the log (a lag is not a failure)'),
   holdback: holdbackSchema.nullable().optional().describe('The oldest open writing transaction of this database, if any'),
@@ -46,34 +48,43 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
     },
   });
 
-  app.withTypeProvider<ZodTypeProvider>().get('/health', {
-    schema: {
-      operationId: 'getHealth',
-      tags: ['operations'],
-      security: [],
-      summary: '200 once the service can take requests (`degraded` included); 503 when the database is down',
-      response: { 200: healthSchema, 503: healthSchema },
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/health',
+    {
+      schema: {
+        operationId: 'getHealth',
+        tags: ['operations'],
+        security: [],
+        summary: '200 once the service can take requests (`degraded` included); 503 when the database is down',
+        response: { 200: healthSchema, 503: healthSchema },
+      },
     },
-  }, async (request, reply) => {
-    try {
-      const { db } = request.server.database;
-      await sql`select 1`.execute(db);
-      const [lag, holdback, run] = await Promise.all([readLag(db), readHoldback(db), readLatestIntegrityRun(db)]);
-      const stuck = holdback !== null && holdback.seconds !== null && holdback.seconds * 1000 > options.holdbackAlertMs;
-      return {
-        status: stuck ? ('degraded' as const) : ('ok' as const),
-        database: 'up' as const,
-        projections: lag.map((l) => ({
-          name: l.projection,
-          checkpoint: `${l.checkpoint.transactionId}.${l.checkpoint.position}`,
-          eventsBehind: l.eventsBehind,
-          secondsBehind: Math.round(l.secondsBehind * 1000) / 1000,
-        })),
-        holdback: holdback && { pid: holdback.pid, seconds: holdback.seconds === null ? null : Math.round(holdback.seconds * 1000) / 1000 },
-        integrity: run ? { at: run.finishedAt.toISOString(), ok: run.ok, treeSize: run.treeSize, firstBrokenPosition: run.firstBrokenPosition } : null,
-      };
-    } catch {
-      return reply.code(503).send({ status: 'unavailable', database: 'down' });
-    }
-  });
+    async (request, reply) => {
+      try {
+        const { db } = request.server.database;
+        await sql`select 1`.execute(db);
+        const [lag, holdback, run] = await Promise.all([readLag(db), readHoldback(db), readLatestIntegrityRun(db)]);
+        const stuck = holdback !== null && holdback.seconds !== null && holdback.seconds * 1000 > options.holdbackAlertMs;
+        return {
+          status: stuck ? ('degraded' as const) : ('ok' as const),
+          database: 'up' as const,
+          projections: lag.map((l) => ({
+            name: l.projection,
+            checkpoint: `${l.checkpoint.transactionId}.${l.checkpoint.position}`,
+            eventsBehind: l.eventsBehind,
+            secondsBehind: Math.round(l.secondsBehind * 1000) / 1000,
+          })),
+          holdback: holdback && {
+            pid: holdback.pid,
+            seconds: holdback.seconds === null ? null : Math.round(holdback.seconds * 1000) / 1000,
+          },
+          integrity: run
+            ? { at: run.finishedAt.toISOString(), ok: run.ok, treeSize: run.treeSize, firstBrokenPosition: run.firstBrokenPosition }
+            : null,
+        };
+      } catch {
+        return reply.code(503).send({ status: 'unavailable', database: 'down' });
+      }
+    },
+  );
 }

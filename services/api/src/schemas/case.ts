@@ -28,14 +28,20 @@ export const caseSchema = z.looseObject({
   offences: z.array(z.object({ category: z.enum(offenceCategories), description: z.string().optional() })),
   warrant: z.object({ reference: z.string(), issuedBy: z.string(), issuedOn: z.string() }).nullable(),
   lastKnownLocation: z.object({ province: z.string(), district: z.string().optional(), details: z.string().optional() }).nullable(),
-  dualCriminality: z.object({ requestingMaxPenaltyMonths: z.number(), requestedMaxPenaltyMonths: z.number() }).nullable().describe('Extradition'),
+  dualCriminality: z
+    .object({ requestingMaxPenaltyMonths: z.number(), requestedMaxPenaltyMonths: z.number() })
+    .nullable()
+    .describe('Extradition'),
   diplomaticNote: z.object({ reference: z.string(), date: z.string() }).nullable().describe('Extradition'),
   verificationDueBy: z.string().nullable().describe('Victim repatriation: 30 days after the request was received'),
   verifiedWithinDeadline: z.boolean().nullable().describe('Victim repatriation: null until verified'),
   verification: step,
   handover: step,
   completion: step,
-  erasure: z.object({ reason: z.string(), requestedAt: z.string(), erasedAt: z.string().nullable() }).nullable().describe('Victims: erasure of the personal data'),
+  erasure: z
+    .object({ reason: z.string(), requestedAt: z.string(), erasedAt: z.string().nullable() })
+    .nullable()
+    .describe('Victims: erasure of the personal data'),
   refusal: step,
   withdrawal: step,
   filedAt: z.string(),

@@ -9,7 +9,10 @@ import { birthDate, countryCode, isoDate, isoDateTime, text } from './common';
 const occurredAt = isoDateTime.optional().describe('Business time (ISO 8601); defaults to now');
 
 export const subjectSchema = z.strictObject({
-  names: z.array(z.strictObject({ script: z.enum(nameScripts), value: text(200) })).min(1).max(10),
+  names: z
+    .array(z.strictObject({ script: z.enum(nameScripts), value: text(200) }))
+    .min(1)
+    .max(10),
   nationality: countryCode,
   dateOfBirth: birthDate.optional(),
   documents: z
@@ -22,7 +25,10 @@ export const subjectSchema = z.strictObject({
 const filingBase = {
   occurredAt,
   subject: subjectSchema,
-  offences: z.array(z.strictObject({ category: z.enum(offenceCategories), description: text(2000).optional() })).max(20).optional(),
+  offences: z
+    .array(z.strictObject({ category: z.enum(offenceCategories), description: text(2000).optional() }))
+    .max(20)
+    .optional(),
   warrant: z.strictObject({ reference: text(100, 0), issuedBy: text(200), issuedOn: isoDate }).optional(),
   lastKnownLocation: z.strictObject({ province: text(100), district: text(100).optional(), details: text(500).optional() }).optional(),
 };

@@ -33,7 +33,10 @@ const earliest = Date.parse(`${dateRange.earliest}T00:00:00Z`);
 const latest = Date.parse(`${dateRange.latest}T23:59:59.999Z`);
 export const isoDateTime = z.iso
   .datetime({ offset: true })
-  .refine((s) => Date.parse(s) >= earliest && Date.parse(s) <= latest, `must lie between ${dateRange.earliest} and ${dateRange.latest} UTC`);
+  .refine(
+    (s) => Date.parse(s) >= earliest && Date.parse(s) <= latest,
+    `must lie between ${dateRange.earliest} and ${dateRange.latest} UTC`,
+  );
 
 /** PostgreSQL's int8 maximum: a larger decimal in a query is a 400, not a database error. */
 export const int8Max = 9223372036854775807n;

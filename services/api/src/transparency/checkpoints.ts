@@ -29,15 +29,26 @@ export async function issueCheckpoint(db: Executor<any>, signer: NoteSigner): Pr
 }
 
 type Row = { tree_size: string; root_hash: string; note: string; issued_at: Date };
-const toCheckpoint = (r: Row): Checkpoint => ({ treeSize: Number(r.tree_size), rootHash: Buffer.from(r.root_hash, 'hex'), note: r.note, issuedAt: new Date(r.issued_at) });
+const toCheckpoint = (r: Row): Checkpoint => ({
+  treeSize: Number(r.tree_size),
+  rootHash: Buffer.from(r.root_hash, 'hex'),
+  note: r.note,
+  issuedAt: new Date(r.issued_at),
+});
 
 export async function readLatestCheckpoint(db: Executor<any>): Promise<Checkpoint | null> {
-  const { rows } = await sql<Row>`select tree_size, encode(root_hash, 'hex') as root_hash, note, issued_at from tree_checkpoints order by tree_size desc limit 1`.execute(db);
+  const { rows } =
+    await sql<Row>`select tree_size, encode(root_hash, 'hex') as root_hash, note, issued_at from tree_checkpoints order by tree_size desc limit 1`.execute(
+      db,
+    );
   return rows[0] ? toCheckpoint(rows[0]) : null;
 }
 
 export async function readCheckpointAt(db: Executor<any>, treeSize: number): Promise<Checkpoint | null> {
-  const { rows } = await sql<Row>`select tree_size, encode(root_hash, 'hex') as root_hash, note, issued_at from tree_checkpoints where tree_size = ${String(treeSize)}::int8`.execute(db);
+  const { rows } =
+    await sql<Row>`select tree_size, encode(root_hash, 'hex') as root_hash, note, issued_at from tree_checkpoints where tree_size = ${String(treeSize)}::int8`.execute(
+      db,
+    );
   return rows[0] ? toCheckpoint(rows[0]) : null;
 }
 
@@ -69,19 +80,35 @@ export type CosignatureOutcome =
  * Checks a witness's cosignature line against a kept checkpoint and the configured witness
  * keys, and keeps it. Only cosignatures that verify are kept, so anyone may deliver them.
  */
-export async function acceptCosignature(db: Executor<any>, witnesses: readonly NoteVerifier[], treeSize: number, line: string): Promise<CosignatureOutcome> {
+export async function acceptCosignature(
+  db: Executor<any>,
+  witnesses: readonly NoteVerifier[],
+  treeSize: number,
+  line: string,
+): Promise<CosignatureOutcome> {
   const checkpoint = await readCheckpointAt(db, treeSize);
   if (!checkpoint) return { ok: false, reason: 'no_such_checkpoint', detail: `no checkpoint of tree size ${treeSize} was issued` };
   const parsed = parseNote(`x\n\n${line.trim()}\n`);
-  if (typeof parsed === 'string' || parsed.signatures.length !== 1) return { ok: false, reason: 'malformed', detail: typeof parsed === 'string' ? parsed : 'one signature line' };
+  if (typeof parsed === 'string' || parsed.signatures.length !== 1)
+    return { ok: false, reason: 'malformed', detail: typeof parsed === 'string' ? parsed : 'one signature line' };
   const sig = parsed.signatures[0]!;
   const witness = witnesses.find((w) => w.type === cosignatureV1Type && w.name === sig.name && w.keyId.equals(sig.keyId));
-  if (!witness) return { ok: false, reason: 'unknown_witness', detail: `${sig.name} with key id ${sig.keyId.toString('hex')} is not a configured witness` };
-  if (sig.signature.length !== 72) return { ok: false, reason: 'malformed', detail: 'a cosignature/v1 is an 8-byte timestamp and a 64-byte Ed25519 signature' };
+  if (!witness)
+    return {
+      ok: false,
+      reason: 'unknown_witness',
+      detail: `${sig.name} with key id ${sig.keyId.toString('hex')} is not a configured witness`,
+    };
+  if (sig.signature.length !== 72)
+    return { ok: false, reason: 'malformed', detail: 'a cosignature/v1 is an 8-byte timestamp and a 64-byte Ed25519 signature' };
   const timestamp = sig.signature.readBigUInt64BE(0);
   const body = (parseNote(checkpoint.note) as { body: string }).body;
   if (timestamp >= 2n ** 63n || !witness.verify(cosignedMessage(body, timestamp), sig.signature.subarray(8))) {
-    return { ok: false, reason: 'bad_signature', detail: `the cosignature does not verify with ${witness.name}'s key over checkpoint ${treeSize}` };
+    return {
+      ok: false,
+      reason: 'bad_signature',
+      detail: `the cosignature does not verify with ${witness.name}'s key over checkpoint ${treeSize}`,
+    };
   }
   const cosignedAt = new Date(Number(timestamp) * 1000);
   const { rows } = await sql`

@@ -15,12 +15,24 @@ export interface IntegrityRun {
 export async function recordIntegrityRun(db: Executor<any>, startedAt: Date, result: LogVerification): Promise<void> {
   await sql`
     insert into integrity_runs (started_at, tree_size, checked, ok, first_broken_position, detail)
-    values (${startedAt}, ${String(result.treeSize)}::int8, ${String(result.checked)}::int8, ${result.ok}, ${result.firstBrokenPosition}::int8, ${result.detail})`.execute(db);
+    values (${startedAt}, ${String(result.treeSize)}::int8, ${String(result.checked)}::int8, ${result.ok}, ${result.firstBrokenPosition}::int8, ${result.detail})`.execute(
+    db,
+  );
 }
 
 export async function readLatestIntegrityRun(db: Executor<any>): Promise<IntegrityRun | null> {
-  const { rows } = await sql<{ started_at: Date; finished_at: Date; tree_size: string; checked: string; ok: boolean; first_broken_position: string | null; detail: string | null }>`
-    select started_at, finished_at, tree_size, checked, ok, first_broken_position, detail from integrity_runs order by id desc limit 1`.execute(db);
+  const { rows } = await sql<{
+    started_at: Date;
+    finished_at: Date;
+    tree_size: string;
+    checked: string;
+    ok: boolean;
+    first_broken_position: string | null;
+    detail: string | null;
+  }>`
+    select started_at, finished_at, tree_size, checked, ok, first_broken_position, detail from integrity_runs order by id desc limit 1`.execute(
+    db,
+  );
   const r = rows[0];
   return r
     ? {

@@ -17,15 +17,19 @@ export type LoadedSigner = { signer: NoteSigner; generated?: string; development
  */
 export function loadCheckpointSigner(env: NodeJS.ProcessEnv, dataDir: string): LoadedSigner {
   const origin = env.CHECKPOINT_ORIGIN?.trim() || undefined;
-  if (origin !== undefined && !validKeyName(origin)) return { error: 'CHECKPOINT_ORIGIN must be a key name: no spaces and no \'+\'' };
+  if (origin !== undefined && !validKeyName(origin)) return { error: "CHECKPOINT_ORIGIN must be a key name: no spaces and no '+'" };
   const given = env.CHECKPOINT_SIGNING_KEY?.trim();
   if (given) {
     const parsed = parseSignerKey(given);
     if (typeof parsed === 'string') return { error: `CHECKPOINT_SIGNING_KEY: ${parsed}` };
-    if (origin !== undefined && parsed.name !== origin) return { error: `CHECKPOINT_ORIGIN (${origin}) must equal the name of CHECKPOINT_SIGNING_KEY (${parsed.name})` };
+    if (origin !== undefined && parsed.name !== origin)
+      return { error: `CHECKPOINT_ORIGIN (${origin}) must equal the name of CHECKPOINT_SIGNING_KEY (${parsed.name})` };
     return { signer: parsed, development: false };
   }
-  if (env.NODE_ENV === 'production') return { error: 'CHECKPOINT_SIGNING_KEY is required when NODE_ENV=production (the checkpoints\' Ed25519 key, PRIVATE+KEY+<origin>+<id>+<key>)' };
+  if (env.NODE_ENV === 'production')
+    return {
+      error: "CHECKPOINT_SIGNING_KEY is required when NODE_ENV=production (the checkpoints' Ed25519 key, PRIVATE+KEY+<origin>+<id>+<key>)",
+    };
   const file = join(dataDir, developmentKeyFile);
   if (!existsSync(file)) {
     const { privateKey } = generateSignerKey(origin ?? developmentOrigin);
@@ -37,7 +41,8 @@ export function loadCheckpointSigner(env: NodeJS.ProcessEnv, dataDir: string): L
       return 'error' in written ? written : { ...written, generated: file };
     } catch (error) {
       // Another instance starting beside this one wrote it first: use that one.
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return { error: `could not keep the development checkpoint key in ${file}: ${(error as Error).message}` };
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        return { error: `could not keep the development checkpoint key in ${file}: ${(error as Error).message}` };
     }
   }
   return readBack(file, origin);
@@ -46,7 +51,10 @@ export function loadCheckpointSigner(env: NodeJS.ProcessEnv, dataDir: string): L
 function readBack(file: string, origin: string | undefined): LoadedSigner {
   const parsed = parseSignerKey(readFileSync(file, 'utf8'));
   if (typeof parsed === 'string') return { error: `${file}: ${parsed}` };
-  if (origin !== undefined && parsed.name !== origin) return { error: `CHECKPOINT_ORIGIN (${origin}) differs from the development key in ${file} (${parsed.name}); remove the file to make a new key` };
+  if (origin !== undefined && parsed.name !== origin)
+    return {
+      error: `CHECKPOINT_ORIGIN (${origin}) differs from the development key in ${file} (${parsed.name}); remove the file to make a new key`,
+    };
   return { signer: parsed, development: true };
 }
 

@@ -48,7 +48,8 @@ export function keyIdOf(name: string, type: number, publicKey: Buffer): Buffer {
   return createHash('sha256').update(name).update('\n').update(Uint8Array.of(type)).update(publicKey).digest().subarray(0, 4);
 }
 
-export const publicKeyObject = (raw: Buffer): KeyObject => createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
+export const publicKeyObject = (raw: Buffer): KeyObject =>
+  createPublicKey({ key: Buffer.concat([spkiPrefix, raw]), format: 'der', type: 'spki' });
 
 /** A signer from a 32-byte Ed25519 seed. */
 export function signerFromSeed(name: string, seed: Buffer, type = ed25519Type): NoteSigner {
@@ -69,15 +70,17 @@ export function signerFromSeed(name: string, seed: Buffer, type = ed25519Type): 
 /** `PRIVATE+KEY+<name>+<hex key id>+<base64(type ‖ seed)>` → a signer, or why not. */
 export function parseSignerKey(text: string, expectType = ed25519Type): NoteSigner | string {
   const parts = chop(text.trim(), 5);
-  if (!parts || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY') return 'not a note signer key: expected PRIVATE+KEY+<name>+<hex key id>+<base64 key>';
+  if (!parts || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY')
+    return 'not a note signer key: expected PRIVATE+KEY+<name>+<hex key id>+<base64 key>';
   const [, , name, hexId, b64] = parts as [string, string, string, string, string];
   const raw = Buffer.from(b64, 'base64');
   if (raw.toString('base64') !== b64) return 'the key is not canonical base64';
   if (!/^[0-9a-f]{8}$/.test(hexId)) return 'the key id must be 8 lowercase hex digits';
   if (raw.length !== 33 || raw[0] !== expectType) return `the key must be base64 of 0x0${expectType} followed by a 32-byte Ed25519 seed`;
-  if (!validKeyName(name)) return 'the key name must be non-empty, with no spaces and no \'+\'';
+  if (!validKeyName(name)) return "the key name must be non-empty, with no spaces and no '+'";
   const signer = signerFromSeed(name, raw.subarray(1), expectType);
-  if (signer.keyId.toString('hex') !== hexId) return `the key id ${hexId} does not match the key (expected ${signer.keyId.toString('hex')})`;
+  if (signer.keyId.toString('hex') !== hexId)
+    return `the key id ${hexId} does not match the key (expected ${signer.keyId.toString('hex')})`;
   return signer;
 }
 
@@ -86,7 +89,10 @@ export function generateSignerKey(name: string, type = ed25519Type): { privateKe
   const { privateKey } = generateKeyPairSync('ed25519');
   const seed = privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32);
   const signer = signerFromSeed(name, seed, type);
-  return { privateKey: `PRIVATE+KEY+${name}+${signer.keyId.toString('hex')}+${Buffer.concat([Uint8Array.of(type), seed]).toString('base64')}`, signer };
+  return {
+    privateKey: `PRIVATE+KEY+${name}+${signer.keyId.toString('hex')}+${Buffer.concat([Uint8Array.of(type), seed]).toString('base64')}`,
+    signer,
+  };
 }
 
 /** `<name>+<hex key id>+<base64(type ‖ public key)>` → a verifier, or why not. */
@@ -97,11 +103,18 @@ export function parseVerifierKey(text: string): NoteVerifier | string {
   const raw = Buffer.from(b64, 'base64');
   if (raw.toString('base64') !== b64) return 'the key is not canonical base64';
   if (!validKeyName(name) || !/^[0-9a-f]{8}$/.test(hexId)) return 'a verifier key needs a name and an 8-digit hex key id';
-  if (raw.length !== 33 || (raw[0] !== ed25519Type && raw[0] !== cosignatureV1Type)) return 'only Ed25519 (0x01) and cosignature/v1 (0x04) keys are supported';
+  if (raw.length !== 33 || (raw[0] !== ed25519Type && raw[0] !== cosignatureV1Type))
+    return 'only Ed25519 (0x01) and cosignature/v1 (0x04) keys are supported';
   const type = raw[0]!;
   const publicKey = raw.subarray(1);
   const keyId = keyIdOf(name, type, publicKey);
   if (keyId.toString('hex') !== hexId) return 'the key id does not match the key';
   const key = publicKeyObject(publicKey);
-  return { name, keyId, type, publicKey, verify: (message, signature) => signature.length === 64 && verify(null, Buffer.from(message), key, signature) };
+  return {
+    name,
+    keyId,
+    type,
+    publicKey,
+    verify: (message, signature) => signature.length === 64 && verify(null, Buffer.from(message), key, signature),
+  };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { freePort } from '@cco/testkit';
+import { freePort, serverProcess } from '@cco/testkit';
 
 // `npm start` on PGlite owns DATA_DIR: every other entry point refuses it in one line, and the
 // running service is left untouched (a rebuild beside it once left it answering 500).
@@ -37,23 +37,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('one process owns DATA_DIR: a second service and the CLIs refuse it in one line; the service keeps serving', async () => {
   const dataDir = join(dir, 'data');
-  const port = await freePort();
-  const service = spawn(process.execPath, server, {
-    cwd: repoRoot,
-    env: { ...inherited, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
+  // The service as `npm start` runs it, on PGlite: no DATABASE_URL.
+  const service = await serverProcess({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, { unset: ['DATABASE_URL'], readyWithinMs: 60_000 });
+  await service.start();
   try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error('the service did not become healthy');
-      await new Promise((r) => setTimeout(r, 200));
-    }
     const env = { DATA_DIR: dataDir, PORT: String(await freePort()) };
     for (const args of [
       server,
@@ -67,11 +54,10 @@ it('one process owns DATA_DIR: a second service and the CLIs refuse it in one li
       expect(lines, refused.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`in use by process ${service.pid}`));
     }
-    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    const health = await fetch(`${service.url}/health`);
     expect(health.status).toBe(200);
   } finally {
-    service.kill('SIGTERM');
-    await new Promise((r) => service.once('exit', r));
+    await service.stop();
   }
   // Released on exit: the directory opens again.
   const after = await run(cli('services/audit/src/main.ts', 'verify'), { DATA_DIR: dataDir });

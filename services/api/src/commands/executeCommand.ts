@@ -10,7 +10,7 @@ import {
 } from '@cco/case-records';
 import { appendToStream, type AppendResult, type Executor, type RecordedEvent } from '@cco/event-store';
 import type { Kysely } from 'kysely';
-import { recordAccess, recordAccessAlongside } from '../audit/recordAccess';
+import { recordAccess, recordAccessAlongside } from '../accessLog/recordAccess';
 import type { Caller } from '../plugins/auth';
 import { findAnswer, isKeyTaken, rememberAnswer, type IdempotencyClaim } from '../idempotency/idempotency';
 import type { ApiTables } from '../tables';

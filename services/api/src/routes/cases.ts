@@ -2,7 +2,7 @@ import { readCaseEvents } from '@cco/case-records';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordAccess } from '../audit/recordAccess';
+import { recordAccess } from '../accessLog/recordAccess';
 import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
 import { caseBody, caseSchema } from '../schemas/case';

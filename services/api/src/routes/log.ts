@@ -3,7 +3,7 @@ import { logPositionOf, logStart, readAll, type LogPosition } from '@cco/event-s
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { recordAccess } from '../audit/recordAccess';
+import { recordAccess } from '../accessLog/recordAccess';
 import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
 import { problems, withinInt8 } from '../schemas/common';

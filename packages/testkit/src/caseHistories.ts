@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CaseHistory } from '@cco/case-records';
+import { offenceCategories, type OffenceCategory } from '@cco/domain';
 import { appendToStream, type Executor, type NewEvent } from '@cco/event-store';
 import { createRandom } from './random';
 
@@ -26,17 +27,19 @@ export interface HistoryOptions {
   casesPerBatch?: number;
 }
 
-const offences = [
-  'online_gambling',
-  'telecom_fraud',
-  'drug_trafficking',
-  'human_trafficking',
-  'violent_crime',
-  'prostitution',
-  'money_laundering',
-  'other',
-] as const;
-const offenceWeights = [30, 35, 10, 5, 5, 5, 5, 5];
+/** How often each principal offence is drawn (the office's mix: gambling and fraud first). */
+const offenceShare: Record<OffenceCategory, number> = {
+  online_gambling: 30,
+  telecom_fraud: 35,
+  drug_trafficking: 10,
+  human_trafficking: 5,
+  violent_crime: 5,
+  prostitution: 5,
+  money_laundering: 5,
+  other: 5,
+};
+const offences = offenceCategories;
+const offenceWeights = offences.map((category) => offenceShare[category]);
 const grounds = ['sovereignty', 'security', 'social_order', 'insufficient_documents', 'no_warrant', 'other'] as const;
 const provinces = ['Preah Sihanouk', 'Phnom Penh', 'Kandal', 'Siem Reap', 'Koh Kong', 'Svay Rieng', 'Banteay Meanchey'];
 const surnames = ['ZHANG', 'WANG', 'LI', 'LIU', 'CHEN', 'YANG', 'HUANG', 'ZHAO', 'WU', 'ZHOU', 'SOK', 'CHAN', 'KIM', 'HENG'];

@@ -6,6 +6,7 @@ import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { existsSync, readFileSync } from 'node:fs';
 import { backlog, backlogTransactions, describeBacklog, eventCount, waitCaughtUp } from './support/backlog';
+import { checkpointLag } from './support/checkpointLag';
 import type { Benchmark } from './support/benchmark';
 import { printCallers, printCpuProfile } from './support/cpuprofile';
 import { adminUrl, createBenchDatabase } from './support/database';
@@ -129,6 +130,7 @@ const bench: Benchmark = {
         };
         if (flags.profile) service.signal('SIGWINCH');
         const waits = sampleWaits(adminUrl, database.name, 10); // from the admin database: its queries are not the bench database's transactions
+        const windowStart = new Date();
         const { result, filed } = await runLoad(service.url, tokens, workload, connections, duration);
         if (flags.profile) service.signal('SIGWINCH');
         const cpu = {
@@ -174,6 +176,16 @@ const bench: Benchmark = {
           caughtUp.last.max === 0 ? `${caughtUp.seconds.toFixed(1)} s` : `NOT within 120 s (${describeBacklog(caughtUp.last)})`,
         );
         figure('service CPU per filing (window + catch-up)', (cpuWithCatchUp / filed) * 1000, 'ms', 3);
+        // The transparency log: how long after its commit each event of the window was covered by
+        // a signed checkpoint (issue 13: p99 < 2 s under this load).
+        const lag = await checkpointLag(database.db, windowStart, 60_000);
+        figure(
+          'checkpoint lag p50 / p99 / max (events of the window)',
+          lag
+            ? `${lag.p50.toFixed(2)} / ${lag.p99.toFixed(2)} / ${lag.max.toFixed(2)} s over ${lag.events} events`
+            : 'no checkpoint covered them within 60 s',
+        );
+        goal('checkpoint lag p99 < 2 s', lag !== undefined && lag.p99 < 2, lag ? `${lag.p99.toFixed(2)} s` : 'not covered');
         figure('service log written', (service.logBytes() - logBefore) / result.requests.total, 'bytes/request', 0);
         ratio('ratio req/s ÷ baseline TPS', rps, base.tps);
         if (workload === 'filing' && floorRoute) {

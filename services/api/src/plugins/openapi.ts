@@ -22,6 +22,25 @@ function withCommonProblems(input: TransformInput): TransformInput {
   return { ...input, schema: { ...schema, response: { ...common, ...schema.response } } as TransformInput['schema'] };
 }
 
+/**
+ * Operations whose 200 is not JSON: the zod provider describes every response as
+ * application/json, so the document is told the media type these really send.
+ */
+const textAnswers: Record<string, string> = { getCheckpoint: 'text/plain' };
+
+type Operation = { operationId?: string; responses?: Record<string, { content?: Record<string, unknown> }> };
+
+function withTextAnswers<T extends { paths?: Record<string, Record<string, Operation>> }>(document: T): T {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(item)) {
+      const type = operation.operationId && textAnswers[operation.operationId];
+      const ok = operation.responses?.['200'];
+      if (type && ok?.content?.['application/json']) ok.content = { [type]: ok.content['application/json'] };
+    }
+  }
+  return document;
+}
+
 /** The OpenAPI document is generated from the routes' zod schemas; openapi/ is its committed copy. */
 export const openapiPlugin = fp(async function openapi(app: FastifyInstance) {
   await app.register(swagger, {
@@ -68,6 +87,7 @@ export const openapiPlugin = fp(async function openapi(app: FastifyInstance) {
       ],
     },
     transform: (input) => jsonSchemaTransform(withCommonProblems(input)),
+    transformObject: (documents) => withTextAnswers((documents as { openapiObject: Parameters<typeof withTextAnswers>[0] }).openapiObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

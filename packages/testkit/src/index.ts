@@ -14,3 +14,4 @@ export * from './walk';
 export * from './serverProcess';
 export * from './relay';
 export * from './kafka';
+export * from './insider';

@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { appendToStream, hashEvent, readStream } from '@cco/event-store';
+import { appendToStream, readStream } from '@cco/event-store';
 import { sql } from 'kysely';
+import { asInsider, rechain } from '@cco/testkit';
 import nacl from 'tweetnacl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainAll as chainAllOf } from '../../../test/support/chainAll';
@@ -228,29 +229,12 @@ describe('an insider who rewrites events, chain and tree consistently', () => {
 
       // The attacker alters the handover, recomputes the chain from there and rebuilds the tree.
       const [victim] = (await readStream(x.database.db, id)).filter((e) => e.type === 'SuspectHandedOver');
-      await x.database.db.connection().execute(async (conn) => {
-        await sql`set session_replication_role = replica`.execute(conn);
+      await asInsider(x.database.db, async (conn) => {
         await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${victim!.position}`.execute(
           conn,
         );
-        const links = (
-          await sql<{
-            seq: string;
-            position: string;
-            prev_hash: string;
-          }>`select seq, position, prev_hash from event_chain order by seq`.execute(conn)
-        ).rows;
-        let prev = links[0]!.prev_hash;
-        for (const link of links) {
-          const [row] = (await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(conn))
-            .rows;
-          const stored = (await readStream(conn, row!.stream_id)).find((e) => e.position === link.position)!;
-          const hash = hashEvent(prev, stored);
-          await sql`update event_chain set prev_hash = ${prev}, hash = ${hash} where seq = ${link.seq}`.execute(conn);
-          prev = hash;
-        }
+        await rechain(conn);
         await sql`delete from merkle_nodes`.execute(conn);
-        await sql`set session_replication_role = origin`.execute(conn);
       });
       // The chainer rebuilds the tree from the rewritten chain: events, chain and tree agree again.
       await chainAllOf(x.database.db);

@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { hashEvent, readStream } from '@cco/event-store';
 import { sql } from 'kysely';
+import { asInsider, rechain } from '@cco/testkit';
 import nacl from 'tweetnacl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainAll } from '../../../test/support/chainAll';
@@ -110,32 +110,12 @@ describe('the ministries’ witnesses', () => {
       rows: [handover],
     } = await sql<{ stream_id: string; position: string }>`
       select stream_id, position from events where type = 'SuspectHandedOver' order by position limit 1`.execute(t.database.db);
-    await t.database.db.connection().execute(async (conn) => {
-      await sql`set session_replication_role = replica`.execute(conn);
+    await asInsider(t.database.db, async (conn) => {
       await sql`update events set data = jsonb_set(data, '{place}', '"elsewhere"') where position = ${handover!.position}`.execute(conn);
-      const links = (
-        await sql<{
-          seq: string;
-          position: string;
-          prev_hash: string;
-        }>`select seq, position, prev_hash from event_chain order by seq`.execute(conn)
-      ).rows;
-      let prev = links[0]!.prev_hash;
-      for (const link of links) {
-        const {
-          rows: [row],
-        } = await sql<{ stream_id: string }>`select stream_id from events where position = ${link.position}`.execute(conn);
-        const stored = (await readStream(conn, row!.stream_id)).find((e) => e.position === link.position)!;
-        prev = hashEvent(prev, stored);
-        await sql`update event_chain set hash = ${prev}, prev_hash = ${link.seq === '1' ? link.prev_hash : sql`prev_hash`} where seq = ${link.seq}`.execute(
-          conn,
-        );
-      }
-      await sql`update event_chain c set prev_hash = p.hash from event_chain p where p.seq = c.seq - 1`.execute(conn);
+      await rechain(conn);
       await sql`delete from merkle_nodes`.execute(conn);
       await sql`delete from checkpoint_cosignatures`.execute(conn);
       await sql`delete from tree_checkpoints`.execute(conn);
-      await sql`set session_replication_role = origin`.execute(conn);
     });
     await deportationAt(t, 'filed');
     await chainAll(t.database.db);

@@ -14,7 +14,10 @@ export function parseFlags<T extends Record<string, number | string | boolean>>(
     if (!(name in defaults)) throw new Error(`unknown flag --${rawName}; known: ${Object.keys(defaults).map(kebab).join(', ')}`);
     const fallback = defaults[name];
     if (typeof fallback === 'boolean') {
-      out[name] = inline === undefined ? true : inline !== 'false';
+      // `--flag`, `--flag=false`, and `--flag false` (the form a run prints in its header).
+      const next = argv[i + 1];
+      const value = inline ?? (next === 'true' || next === 'false' ? argv[++i] : 'true');
+      out[name] = value !== 'false';
       continue;
     }
     const value = inline ?? argv[++i];

@@ -15,7 +15,7 @@ export interface RelayOptions {
   kafka?: Partial<KafkaConfig>;
   idleMs?: number;
   maxBackoffMs?: number;
-  /** Relay steps start at least this far apart (default 10 ms): see runCatchUp. */
+  /** Relay steps start at least this far apart (default 100 ms, under load only): see runCatchUp. */
   minIntervalMs?: number;
 }
 
@@ -76,7 +76,7 @@ export function startRelay(options: RelayOptions): Relay {
     wake: (nudge) => options.database.listen(eventsChannel, nudge),
     idleMs: options.idleMs ?? 1000,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
-    minIntervalMs: options.minIntervalMs ?? 10,
+    minIntervalMs: options.minIntervalMs ?? 100,
     onError: (err, attempt) => {
       readAhead.drop();
       metrics?.failed();

@@ -71,3 +71,16 @@ it('never writes personal data to the logs', async () => {
   const all = t.logs.join('');
   for (const value of personalData) expect(all).not.toContain(value);
 });
+
+it('logs each request once, when answered: method, path, status, time, correlation id', async () => {
+  const before = t.logs.length;
+  const answered = await t.request('GET', '/v1/events?limit=1', { token: t.token('CN', 'auditor'), headers: { 'x-correlation-id': 'log-line-test' } });
+  expect(answered.status).toBe(200);
+  const lines = t.logs
+    .slice(before)
+    .map((line) => JSON.parse(line))
+    .filter((l) => l.reqId === 'log-line-test');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({ msg: 'request completed', req: { method: 'GET', url: '/v1/events?limit=1' }, res: { statusCode: 200 } });
+  expect(lines[0].responseTime).toBeGreaterThan(0);
+});

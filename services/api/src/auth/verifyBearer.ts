@@ -1,6 +1,7 @@
 import { parties, type Party } from '@cco/domain';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { KeysUnavailable, PartyKeySet, type JwksSource, type KeySetEvents, type KeySetTiming } from './partyKeySet';
+import { RememberedTokens, type VerifyingKey } from './rememberedTokens';
 
 /** Asymmetric only: no `none`, no HMAC (a public key used as an HMAC secret is refused). */
 export const allowedAlgorithms = ['RS256', 'ES256', 'EdDSA'];
@@ -21,6 +22,8 @@ export interface VerifierOptions {
   timing: KeySetTiming;
   /** Public keys (`x` or `n`) no fetched set may bring in: in production, the published development keys. */
   refusedKeys?: string[] | undefined;
+  /** How many verified tokens to remember (0: verify every request's signature); see RememberedTokens. */
+  rememberTokens?: number | undefined;
   /** Development only (JWT_SECRET): HS256 tokens of this issuer, any party. Never in production. */
   developmentSecret?: { secret: string; issuer: string } | undefined;
 }
@@ -55,12 +58,15 @@ export function createVerifier(options: VerifierOptions, events: (party: Party) 
     if (byIssuer.has(trust.issuer)) throw new Error(`both parties have the issuer ${trust.issuer}: the issuer must select the party`);
     byIssuer.set(trust.issuer, { party, keys: new PartyKeySet(trust.jwks, options.timing, events(party), new Set(options.refusedKeys)) });
   }
+  const remembered = new RememberedTokens<VerifiedBearer>(options.rememberTokens ?? 10_000, clockSkewSeconds);
   const hmac = options.developmentSecret && {
     issuer: options.developmentSecret.issuer,
     key: new TextEncoder().encode(options.developmentSecret.secret),
   };
 
-  return async (token) => {
+  return async (token) => (await remembered.recall(token)) ?? verifyAfresh(token);
+
+  async function verifyAfresh(token: string): Promise<VerifiedBearer> {
     let header: ReturnType<typeof decodeProtectedHeader>;
     let unverified: JWTPayload;
     try {
@@ -78,8 +84,14 @@ export function createVerifier(options: VerifierOptions, events: (party: Party) 
     if (!trusted) throw new TokenRejected('the issuer is not trusted');
 
     let payload: JWTPayload;
+    let key: VerifyingKey | undefined;
+    let asked: Parameters<typeof trusted.keys.getKey> | undefined;
+    const getKey: typeof trusted.keys.getKey = async (...args) => {
+      asked = args;
+      return (key = await trusted.keys.getKey(...args));
+    };
     try {
-      ({ payload } = await jwtVerify(token, trusted.keys.getKey, {
+      ({ payload } = await jwtVerify(token, getKey, {
         algorithms: allowedAlgorithms,
         issuer: unverified.iss!,
         audience: options.audience,
@@ -94,8 +106,12 @@ export function createVerifier(options: VerifierOptions, events: (party: Party) 
     checkTimes(payload);
     if (payload.party !== trusted.party)
       throw new TokenRejected(`a token of ${trusted.party}'s issuer cannot speak for party ${String(payload.party)}`);
-    return { payload, party: trusted.party, issuer: unverified.iss!, kid: header.kid };
-  };
+    // Shared by every later request with this token (RememberedTokens): frozen, so none can alter another's.
+    for (const value of Object.values(payload)) if (Array.isArray(value)) Object.freeze(value);
+    const verified = Object.freeze({ payload: Object.freeze(payload), party: trusted.party, issuer: unverified.iss!, kid: header.kid });
+    remembered.remember(token, { verified, key: key!, getKey: trusted.keys.getKey, asked: asked!, exp: payload.exp! });
+    return verified;
+  }
 }
 
 /** `iat` not in the future, and a bounded lifetime (jose checks exp itself). */

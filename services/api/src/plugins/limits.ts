@@ -1,9 +1,9 @@
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { LimitsConfig } from '../config';
 import { Problem } from '../errors';
+import { securityHeaders } from './securityHeaders';
 import { bearerToken, rememberVerified } from './verifiedTokens';
 
 export type LimitsOptions = Pick<LimitsConfig, 'rateLimit'>;
@@ -37,10 +37,16 @@ export async function rateLimitKey(request: FastifyRequest): Promise<string> {
  */
 export const limitsPlugin = fp(
   async function limits(app: FastifyInstance, options: LimitsOptions) {
-    await app.register(helmet, {
+    const headers = securityHeaders({
       // The API is served over plain HTTP behind the TLS terminator, and /docs loads only its
       // own scripts and styles: helmet's defaults, without forcing the browser to https.
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    });
+    // First of all hooks, so that every answer carries them, a 429 included; a route may
+    // override one (the dashboard sets its own policy).
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(headers);
+      done();
     });
     await app.register(rateLimit, {
       // Not per route (that hook would run after the route's own authentication, so a flood of

@@ -74,7 +74,10 @@ it('never writes personal data to the logs', async () => {
 
 it('logs each request once, when answered: method, path, status, time, correlation id', async () => {
   const before = t.logs.length;
-  const answered = await t.request('GET', '/v1/events?limit=1', { token: t.token('CN', 'auditor'), headers: { 'x-correlation-id': 'log-line-test' } });
+  const answered = await t.request('GET', '/v1/events?limit=1', {
+    token: t.token('CN', 'auditor'),
+    headers: { 'x-correlation-id': 'log-line-test' },
+  });
   expect(answered.status).toBe(200);
   const lines = t.logs
     .slice(before)

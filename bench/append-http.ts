@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyChain } from '@cco/event-store';
 import autocannon from 'autocannon';
@@ -170,6 +170,13 @@ const bench: Benchmark = {
         );
         figure('service CPU per request (window)', (cpu.service / result.requests.total) * 1000, 'ms', 3);
         figure('service CPU per filing (window)', (cpu.service / filed) * 1000, 'ms', 3);
+        figure('postgres CPU per filing (window)', (cpu.postgres / filed) * 1000, 'ms', 3);
+        // What bounds req/s once the cores are busy: every CPU-second a filing costs on this
+        // machine (service, PostgreSQL, load generator, Kafka), against the cores there are.
+        const ceiling = cpus().length / ((cpu.service + cpu.postgres + cpu.bench + cpu.kafka) / filed);
+        figure(`ceiling at these CPU costs on ${cpus().length} cores`, ceiling, 'filings/s');
+        if (workload === 'filing' && floorRoute)
+          figure('  ceiling ÷ floor route req/s (a bound on goal 2 at these costs)', `${((ceiling / floorRoute.rps) * 100).toFixed(1)} %`);
         figure('background work behind at end of window', describeBacklog(behind), 'events');
         figure(
           'caught up after the window in',
@@ -335,6 +342,7 @@ async function measureFloorRoute(url: string, work: string, connections: number,
       '% of a core',
     );
     figure('floor CPU per request', (cpu / result.requests.total) * 1000, 'ms', 3);
+    figure('postgres CPU per request', ((cpuSecondsOf('postgres') - postgres0) / result.requests.total) * 1000, 'ms', 3);
     return { rps, cpuPerRequest: cpu / result.requests.total };
   } finally {
     await floor.stop();

@@ -39,7 +39,9 @@ export class RememberedTokens<T> {
   async recall(token: string): Promise<T | undefined> {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
-    const current = await entry.getKey(...entry.asked).catch(() => undefined);
+    const current = await Promise.resolve()
+      .then(() => entry.getKey(...entry.asked))
+      .catch(() => undefined);
     if (current !== entry.key || Math.floor(Date.now() / 1000) - this.skewSeconds >= entry.exp) {
       this.entries.delete(token);
       return undefined;

@@ -10,6 +10,7 @@ import * as statisticsDaily from './20261123160000_statistics_daily';
 import * as statisticsHandoverDays from './20261130000000_statistics_handover_days';
 import * as accessCredential from './20261130020000_access_credential';
 import * as transparencyLog from './20261130100000_transparency_log';
+import * as merkleLeavesInChain from './20261201000000_merkle_leaves_in_chain';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261130000000_statistics_handover_days': statisticsHandoverDays,
   '20261130020000_access_credential': accessCredential,
   '20261130100000_transparency_log': transparencyLog,
+  '20261201000000_merkle_leaves_in_chain': merkleLeavesInChain,
 };

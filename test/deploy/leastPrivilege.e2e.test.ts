@@ -223,6 +223,47 @@ it('as the service role the log cannot be updated, deleted, truncated, nor its t
   expect(await errorCodeOf(roles.serviceUrl, 'select count(*) from events')).toBeUndefined();
 });
 
+it("the chainer, as the service role, fills in a link's missing Merkle leaf (a chain older than its tree); nothing else of a link", async () => {
+  // The tip's leaf removed, and any stored node over it, as on a link chained before the tree
+  // existed: by a superuser with the triggers off, holding the chain's lock so that no link is
+  // appended meanwhile.
+  const admin = new pg.Client({ connectionString: roles.adminUrl });
+  await admin.connect();
+  let last: { seq: string; leaf: string } | undefined;
+  try {
+    await admin.query('begin');
+    await admin.query('set local session_replication_role = replica');
+    await admin.query(`select pg_advisory_xact_lock(hashtext('cco_event_chain'))`);
+    [last] = (await admin.query(`select seq, encode(leaf_hash, 'hex') as leaf from event_chain order by seq desc limit 1`)).rows;
+    await admin.query('update event_chain set leaf_hash = null where seq = $1', [last?.seq]);
+    await admin.query('delete from merkle_nodes where (idx + 1) * (2 ^ level)::int8 >= $1', [last?.seq]);
+    await admin.query('commit');
+  } finally {
+    await admin.end();
+  }
+  expect(last?.leaf).toMatch(/^[0-9a-f]{64}$/);
+  // The column grant is the leaf's alone.
+  expect(
+    await errorCodeOf(roles.serviceUrl, `update event_chain set leaf_hash = '\\x${last!.leaf}', hash = hash where seq = ${last!.seq}`),
+  ).toBe('42501');
+  // The chainer (woken by its polling interval) puts the same leaf back.
+  await waitForReaders(() =>
+    expect
+      .poll(
+        async () =>
+          (
+            await query<{ leaf: string | null }>(
+              roles.adminUrl,
+              `select encode(leaf_hash, 'hex') as leaf from event_chain where seq = $1`,
+              [last!.seq],
+            )
+          )[0]?.leaf,
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBe(last!.leaf),
+  );
+});
+
 it('refuses to start when MIGRATIONS_DATABASE_URL and DATABASE_URL log in as the same role', async () => {
   const same = await serverProcess({ DATABASE_URL: roles.ownerUrl, MIGRATIONS_DATABASE_URL: roles.ownerUrl });
   await expect(same.start()).rejects.toThrow(/same role/);

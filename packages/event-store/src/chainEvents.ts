@@ -3,7 +3,7 @@ import { tryLockForTransaction } from './checkpoints';
 import { canonicalContent, genesisHash, hashCanonical } from './hashEvent';
 import { growTree, type TreeNode } from './merkle/growTree';
 import { leafHash } from './merkle/merkleHash';
-import { insertNodes, loadFrontier, readTreeSize } from './merkle/treeStore';
+import { insertNodes, loadFrontier, readNodeBeyond, readTreeSize } from './merkle/treeStore';
 import { readAll } from './readAll';
 import { toRecordedEvent, type EventRow } from './rows';
 import { logStart, type Executor, type LogPosition, type RecordedEvent } from './types';
@@ -74,21 +74,25 @@ export interface OpenTree {
 
 /**
  * The tree at the chain's tip, or undefined when it is behind (the chain grew before the
- * tree existed: backfillTree catches it up, batch by batch). A tree ahead of its chain cannot
- * happen but by tampering: refuse to build on it.
+ * tree existed: backfillTree catches it up, batch by batch).
  */
 async function openTree(trx: Executor<any>, tip: ChainTip): Promise<OpenTree | undefined> {
   const size = await readTreeSize(trx);
-  if (BigInt(size) > tip.seq) throw new Error(`the Merkle tree (${size} leaves) is ahead of the hash chain (${tip.seq} links)`);
   if (BigInt(size) < tip.seq) return undefined;
   return openTreeAt(trx, size);
 }
 
+/**
+ * The tree of `size` leaves, ready to append to. A tree ahead of its leaves — a stored node over
+ * leaves it does not hold, its links removed — cannot happen but by tampering: refuse to build on it.
+ */
 export async function openTreeAt(trx: Executor<any>, size: number): Promise<OpenTree> {
-  return { size, frontier: await loadFrontier(trx, size) };
+  const [beyond, frontier] = await Promise.all([readNodeBeyond(trx, size), loadFrontier(trx, size)]);
+  if (beyond) throw new Error(`the Merkle tree (node ${beyond.level}:${beyond.index}) is ahead of its ${size} leaves in the hash chain`);
+  return { size, frontier };
 }
 
-/** Writes links and the tree's new nodes for them (queued on the one connection together). */
+/** Writes links (each with its leaf hash) and the tree's new nodes for them, queued on the one connection together. */
 export async function appendLinks(trx: Executor<any>, tree: OpenTree, links: readonly Link[]): Promise<void> {
   const nodes = growTree(
     tree.frontier,
@@ -99,23 +103,35 @@ export async function appendLinks(trx: Executor<any>, tree: OpenTree, links: rea
   await Promise.all([insertLinks(trx, links), insertNodes(trx, nodes)]);
 }
 
-/** Adds leaves for events chained before the tree existed, in chain order. */
+/**
+ * Fills in the leaf hashes of links chained before the tree existed, in chain order, and stores
+ * the nodes they complete. Returns how many it filled.
+ */
 async function backfillTree(trx: Executor<any>, tip: ChainTip, batchSize: number): Promise<number> {
   const size = await readTreeSize(trx);
-  const { rows } = await sql<EventRow>`
-    select e.* from event_chain c join events e on e.position = c.position
+  const { rows } = await sql<EventRow & { seq: string; filled: boolean }>`
+    select c.seq, c.leaf_hash is not null as filled, e.* from event_chain c join events e on e.position = c.position
     where c.seq > ${String(size)}::int8 and c.seq <= ${tip.seq.toString()}::int8 order by c.seq limit ${batchSize}`.execute(trx);
+  // The links after the tree's last leaf, each with its event and none with a leaf yet: anything
+  // else is tampering, which filling in around it would hide.
+  rows.forEach((r, k) => {
+    const seq = size + 1 + k;
+    if (Number(r.seq) !== seq) throw new Error(`the hash chain's link at seq ${seq} has no event: run the integrity check`);
+    if (r.filled) throw new Error(`the hash chain's link at seq ${seq} has a leaf after a link without one: run the integrity check`);
+  });
   if (rows.length === 0) throw new Error(`the hash chain's links after seq ${size} have no events: run the integrity check`);
+  const leaves = rows.map((r) => leafHash(canonicalContent(toRecordedEvent(r))));
   const tree = await openTreeAt(trx, size);
-  await insertNodes(
-    trx,
-    growTree(
-      tree.frontier,
-      size,
-      rows.map((r) => leafHash(canonicalContent(toRecordedEvent(r)))),
-    ),
-  );
+  await Promise.all([fillLeaves(trx, rows, leaves), insertNodes(trx, growTree(tree.frontier, size, leaves))]);
   return rows.length;
+}
+
+/** Sets each link's leaf hash; the chain's trigger allows this one change, from NULL, once. */
+async function fillLeaves(trx: Executor<any>, links: readonly { seq: string }[], leaves: readonly Buffer[]): Promise<void> {
+  await sql`
+    update event_chain c set leaf_hash = decode(u.leaf, 'hex')
+    from unnest(${links.map((l) => l.seq)}::int8[], ${leaves.map((h) => h.toString('hex'))}::text[]) as u(seq, leaf)
+    where c.seq = u.seq`.execute(trx);
 }
 
 export interface Link {
@@ -152,9 +168,9 @@ export function linksAfter(tip: ChainTip, events: readonly RecordedEvent[]): Lin
 export async function insertLinks(trx: Executor<any>, links: readonly Link[]): Promise<void> {
   if (links.length === 0) return;
   await sql`
-    insert into event_chain (seq, position, transaction_id, prev_hash, hash)
-    select * from unnest(${links.map((l) => l.seq)}::int8[], ${links.map((l) => l.position)}::int8[],
-                         ${links.map((l) => l.transactionId)}::xid8[], ${links.map((l) => l.prevHash)}::text[], ${links.map((l) => l.hash)}::text[])`.execute(
-    trx,
-  );
+    insert into event_chain (seq, position, transaction_id, prev_hash, hash, leaf_hash)
+    select seq, position, transaction_id, prev_hash, hash, decode(leaf, 'hex')
+    from unnest(${links.map((l) => l.seq)}::int8[], ${links.map((l) => l.position)}::int8[], ${links.map((l) => l.transactionId)}::xid8[],
+                ${links.map((l) => l.prevHash)}::text[], ${links.map((l) => l.hash)}::text[], ${links.map((l) => l.leafHash.toString('hex'))}::text[])
+      as t(seq, position, transaction_id, prev_hash, hash, leaf)`.execute(trx);
 }

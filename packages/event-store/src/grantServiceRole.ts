@@ -16,13 +16,22 @@ export const rebuildSchemas = ['cco_rebuild', 'cco_retired'] as const;
 /** The migrator's own bookkeeping: the service has no business there. */
 const migratorTables = new Set(['kysely_migration', 'kysely_migration_lock']);
 
+/**
+ * The one column of an append-only table that the service writes after the insert: a link's
+ * Merkle leaf hash, which the chainer fills in for links chained before the tree existed. Granted
+ * on the column only (UPDATE on the table stays refused), and event_chain's trigger lets it go
+ * from NULL to a hash, once, with nothing else changed.
+ */
+const fillOnceColumns = [{ table: 'event_chain', column: 'leaf_hash' }] as const;
+
 export type GrantOutcome = { kind: 'same-role' } | { kind: 'granted'; appendOnly: string[]; readWrite: string[]; owned: string[] };
 
 /**
  * Gives the service role exactly what it needs, run by the tables' owner after every migration
  * (so a table added by any later migration is covered without naming it here):
  * - append-only tables (those guarded by the `cco_refuse_change` trigger: the log, its chain,
- *   the access log, and any added later the same way): SELECT and INSERT, nothing else;
+ *   the access log, and any added later the same way): SELECT and INSERT, nothing else (but
+ *   UPDATE of the chain's leaf hash column, see fillOnceColumns);
  * - every other table of the schema: SELECT, INSERT, UPDATE, DELETE (never TRUNCATE,
  *   REFERENCES or TRIGGER); views: SELECT;
  * - `ownedTables` and whatever a rebuild left in its schemas: owned by the service;
@@ -103,6 +112,17 @@ export async function grantServiceRole(db: Kysely<any>, grants: ServiceGrants): 
       if (t.granted.join() === want.join()) continue;
       await sql`revoke all on ${table} from ${role}`.execute(trx);
       if (want.length > 0) await sql`grant ${sql.raw(want.join(', '))} on ${table} to ${role}`.execute(trx);
+    }
+    for (const { table, column } of fillOnceColumns) {
+      // Only when missing: a start with nothing to change rewrites no catalog row.
+      const { rows } = await sql<{ granted: boolean }>`
+        select case when a.attacl is null then false
+                    else exists (select from aclexplode(a.attacl) x
+                                 where x.grantee = (select oid from pg_roles where rolname = ${grants.role}) and x.privilege_type = 'UPDATE') end as granted
+        from pg_attribute a where a.attrelid = to_regclass(format('%I.%I', ${schema}::text, ${table}::text)) and a.attname = ${column} and not a.attisdropped`.execute(
+        trx,
+      );
+      if (rows[0] && !rows[0].granted) await sql`grant update (${sql.id(column)}) on ${sql.id(schema, table)} to ${role}`.execute(trx);
     }
     await sql`grant usage, select on all sequences in schema ${sql.id(schema)} to ${role}`.execute(trx);
     await sql`alter default privileges in schema ${sql.id(schema)} grant select, insert on tables to ${role}`.execute(trx);

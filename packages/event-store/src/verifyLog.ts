@@ -3,7 +3,7 @@ import { canonicalContent, genesisHash, hashCanonical } from './hashEvent';
 import { growTree, type TreeNode } from './merkle/growTree';
 import { leafHash } from './merkle/merkleHash';
 import { rangeHash } from './merkle/merkleProofs';
-import { loadFrontier, readTreeSize } from './merkle/treeStore';
+import { loadFrontier, readTreeBounds, storedFromLevel } from './merkle/treeStore';
 import { readRootHash } from './merkle/readProofs';
 import { toRecordedEvent, type EventRow } from './rows';
 import type { Executor } from './types';
@@ -40,15 +40,18 @@ type Row = Partial<EventRow> & { seq: string; link_position: string; prev_hash: 
 
 /**
  * Re-reads the events in the tree's order, page by page, and checks every one against the
- * tree and the chain: its leaf hash (SHA-256(0x00 ‖ canonical content)) against the stored
- * leaf, its link against the chain, and the roots recomputed from what it read against every
- * signed checkpoint it passes — so an insider who rewrote events, chain and tree consistently
- * still fails against a checkpoint signed before the rewrite. Vouches only for what it read:
- * the answer names the leaf range.
+ * tree and the chain: its leaf hash (SHA-256(0x00 ‖ canonical content)) against the one its
+ * link holds, its link against the chain, each stored node it completes against the one
+ * recomputed, and the roots recomputed from what it read against every signed checkpoint it
+ * passes — so an insider who rewrote events, chain and tree consistently still fails against a
+ * checkpoint signed before the rewrite. Vouches only for what it read: the answer names the
+ * leaf range.
  */
 export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {}): Promise<LogVerification> {
   const pageSize = options.pageSize ?? 2000;
-  const treeSize = await readTreeSize(db);
+  // The tree ends before the first link without a leaf; leaves after that one mean one was
+  // removed: read on to the last, to name it.
+  const { size: treeSize, through: logged } = await readTreeBounds(db);
   const fromLeaf = Math.min(options.fromLeaf ?? 0, treeSize);
   const result: LogVerification = {
     ok: true,
@@ -72,15 +75,15 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
   let size = fromLeaf;
   let lastMatchedCheckpoint = fromLeaf;
 
-  while (size < treeSize) {
+  while (size < logged) {
     if (options.deadline !== undefined && Date.now() > options.deadline && size > fromLeaf) break;
-    const end = Math.min(size + pageSize, treeSize);
+    const end = Math.min(size + pageSize, logged);
     const { rows } = await sql<Row>`
-      select c.seq, c.position as link_position, c.prev_hash, c.hash, encode(n.hash, 'hex') as leaf, e.*
+      select c.seq, c.position as link_position, c.prev_hash, c.hash, encode(c.leaf_hash, 'hex') as leaf, e.*
       from event_chain c
       left join events e on e.position = c.position
-      left join merkle_nodes n on n.level = 0 and n.idx = c.seq - 1
       where c.seq > ${String(size)}::int8 and c.seq <= ${String(end)}::int8 order by c.seq`.execute(db);
+    const stored = await storedNodesCompleted(db, size, end);
     const checkpoints = await sql<{ tree_size: string; root_hash: string }>`
       select tree_size, encode(root_hash, 'hex') as root_hash from tree_checkpoints
       where tree_size > ${String(size)}::int8 and tree_size <= ${String(end)}::int8 order by tree_size`.execute(db);
@@ -102,7 +105,18 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
       if (row.prev_hash !== prev || row.hash !== link)
         return fail(leaf, String(row.position), `the chain's link for position ${row.position} does not match the event`);
       prev = link;
-      growTree(frontier, size, [hash]);
+      for (const node of growTree(frontier, size, [hash])) {
+        if (node.level < storedFromLevel) continue;
+        const kept = stored.get(`${node.level}:${node.index}`);
+        if (kept === node.hash.toString('hex')) continue;
+        const first = node.index * 2 ** node.level;
+        const what = `node ${node.level}:${node.index} (leaves ${first} to ${first + 2 ** node.level - 1})`;
+        return fail(
+          first,
+          await positionOfLeaf(db, first),
+          kept === undefined ? `the tree lacks its ${what}` : `the tree's stored ${what} does not match the events`,
+        );
+      }
       size += 1;
       result.checked += 1;
       const cp = checkpoints.rows[nextCheckpoint];
@@ -124,7 +138,7 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
     result.toLeaf = size;
   }
   result.toLeaf = size;
-  result.complete = size === treeSize;
+  result.complete = size === logged;
   if (!result.complete) return result;
 
   // The stored tree must still give the latest signed root (its inner nodes serve the proofs).
@@ -150,6 +164,29 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
   const unlinked = await firstUnlinkedEvent(db, BigInt(fromLeaf), BigInt(treeSize));
   if (unlinked) return fail(null, unlinked, `the event at position ${unlinked} is inside the logged range but has no link or leaf`);
   return result;
+}
+
+/**
+ * The stored nodes that leaves [from, to) complete, by "level:index", hex: node (l, i) is complete
+ * once leaf (i + 1)·2^l − 1 is in. One index range per level, in one query.
+ */
+async function storedNodesCompleted(db: Executor<any>, from: number, to: number): Promise<Map<string, string>> {
+  const ranges: { level: number; first: number; last: number }[] = [];
+  for (let level = storedFromLevel; 2 ** level <= to; level++) {
+    const first = Math.ceil((from + 1) / 2 ** level) - 1;
+    const last = Math.floor(to / 2 ** level) - 1;
+    if (first <= last) ranges.push({ level, first, last });
+  }
+  if (ranges.length === 0) return new Map();
+  // One plain range per level, bounds in sight of the planner (joined to a list of ranges it may scan the table).
+  const { rows } = await sql<{ level: number; idx: string; hash: string }>`${sql.join(
+    ranges.map(
+      (r) => sql`select level, idx, encode(hash, 'hex') as hash from merkle_nodes
+        where level = ${r.level}::int2 and idx between ${String(r.first)}::int8 and ${String(r.last)}::int8`,
+    ),
+    sql` union all `,
+  )}`.execute(db);
+  return new Map(rows.map((r) => [`${r.level}:${r.idx}`, r.hash]));
 }
 
 /** The perfect subtrees of a frontier, as a lookup for rangeHash over [0, size). */

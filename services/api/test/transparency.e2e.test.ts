@@ -227,16 +227,15 @@ describe('an insider who rewrites events, chain and tree consistently', () => {
       const before = (await x.request('GET', '/v1/audit/integrity?full=true', { token: a })).body;
       expect(before).toMatchObject({ ok: true });
 
-      // The attacker alters the handover, recomputes the chain from there and rebuilds the tree.
+      // The attacker alters the handover, recomputes the chain and its leaves and rebuilds the tree:
+      // events, chain and tree agree again.
       const [victim] = (await readStream(x.database.db, id)).filter((e) => e.type === 'SuspectHandedOver');
       await asInsider(x.database.db, async (conn) => {
         await sql`update events set data = jsonb_set(data, '{place}', '"Bavet border crossing"') where position = ${victim!.position}`.execute(
           conn,
         );
         await rechain(conn);
-        await sql`delete from merkle_nodes`.execute(conn);
       });
-      // The chainer rebuilds the tree from the rewritten chain: events, chain and tree agree again.
       await chainAllOf(x.database.db);
       const after = (await x.request('GET', '/v1/audit/integrity', { token: a })).body;
       expect(after).toMatchObject({ ok: false });

@@ -8,4 +8,9 @@ export interface EventChainTable {
   transaction_id: ColumnType<string, string, never>;
   prev_hash: string;
   hash: string;
+  /**
+   * The event's Merkle leaf hash (leaf seq − 1), written with the link; NULL on a link chained
+   * before the tree existed until the chainer fills it in (the one update the trigger allows).
+   */
+  leaf_hash: ColumnType<Buffer | null, Buffer | null | undefined, Buffer>;
 }

@@ -1,6 +1,9 @@
 import type { ColumnType } from 'kysely';
 
-/** The Merkle tree's completed perfect subtrees: (level, idx) hashes leaves [idx·2^level, (idx+1)·2^level). Append-only. */
+/**
+ * The Merkle tree's completed perfect subtrees of 16 leaves and more (level ≥ 4; the leaves are in
+ * event_chain.leaf_hash): (level, idx) hashes leaves [idx·2^level, (idx+1)·2^level). Append-only.
+ */
 export interface MerkleNodesTable {
   level: number;
   idx: ColumnType<string, string | number, never>;

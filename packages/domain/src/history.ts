@@ -82,14 +82,26 @@ export function checkHistory(
 }
 
 function sameEvent(a: CaseEvent, b: CaseEvent): boolean {
-  return a.type === b.type && a.occurredAt.getTime() === b.occurredAt.getTime() && canonical(a.data) === canonical(b.data);
+  return a.type === b.type && a.occurredAt.getTime() === b.occurredAt.getTime() && sameJson(a.data, b.data);
 }
 
-/** JSON with keys sorted, as a comparison that ignores key order. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : v,
+/**
+ * Equal as JSON would write them, key order ignored: keys holding undefined count as absent and
+ * dates compare by instant. Walked rather than serialised, since an import compares every event
+ * (sorting and writing both sides cost more than the decider itself).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x).filter((k) => x[k] !== undefined);
+  return (
+    keys.length === Object.keys(y).filter((k) => y[k] !== undefined).length &&
+    keys.every((k) => Object.prototype.hasOwnProperty.call(y, k) && sameJson(x[k], y[k]))
   );
 }

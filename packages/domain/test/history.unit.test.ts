@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkHistory, type Actor, type CaseEvent } from '../src';
 import { actors, deportationFiled, handedOver, identityVerified, now, victimFiled } from './support/fixtures';
+import { sameJson } from '../src/history';
 
 // given(history, attributed) / then ok | the first event that breaks a rule, with the rule.
 const check = (...history: [CaseEvent, Actor][]) =>
@@ -48,5 +49,23 @@ describe('an imported history passes the same deciders as live commands', () => 
       index: 1,
       error: { rule: 'import-no-erasure' },
     });
+  });
+});
+
+describe('sameJson: what "as decided" compares', () => {
+  it('ignores key order and keys holding undefined, compares dates by instant', () => {
+    expect(sameJson({ a: 1, b: { c: [1, 'x'], d: null } }, { b: { d: null, c: [1, 'x'] }, a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, gone: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00.000Z'))).toBe(true);
+  });
+  it('tells apart any difference in value, array order, a key, or a type', () => {
+    expect(sameJson({ a: 1 }, { a: 2 })).toBe(false);
+    expect(sameJson({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+    expect(sameJson({ a: 1 }, { a: 1, b: 0 })).toBe(false);
+    expect(sameJson({ a: 1, b: undefined }, { a: 1, c: 2 })).toBe(false);
+    expect(sameJson({ a: '1' }, { a: 1 })).toBe(false);
+    expect(sameJson({ a: [] }, { a: {} })).toBe(false);
+    expect(sameJson({ a: null }, { a: {} })).toBe(false);
+    expect(sameJson(new Date(0), '1970-01-01T00:00:00.000Z')).toBe(false);
   });
 });

@@ -147,7 +147,8 @@ export interface Link {
 /** The links of `events` (in commit-safe order) after `tip`; `tip` is moved to the last one. */
 export function linksAfter(tip: ChainTip, events: readonly RecordedEvent[]): Link[] {
   return events.map((event) => {
-    const canonical = canonicalContent(event);
+    // Encoded once for both hashes (the link's and the leaf's) over the same bytes.
+    const canonical = Buffer.from(canonicalContent(event));
     const hash = hashCanonical(tip.hash, canonical);
     tip.seq += 1n;
     const link = {

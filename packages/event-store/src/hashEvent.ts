@@ -41,6 +41,6 @@ export function hashEvent(prevHash: string, event: RecordedEvent): string {
 }
 
 /** The chain link over content already canonicalised. */
-export function hashCanonical(prevHash: string, canonical: string): string {
+export function hashCanonical(prevHash: string, canonical: string | Uint8Array): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }

@@ -173,8 +173,8 @@ const bench: Benchmark = {
         figure('postgres CPU per filing (window)', (cpu.postgres / filed) * 1000, 'ms', 3);
         // What bounds req/s once the cores are busy: every CPU-second a filing costs on this
         // machine (service, PostgreSQL, load generator, Kafka), against the cores there are.
-        const ceiling = cpus().length / ((cpu.service + cpu.postgres + cpu.bench + cpu.kafka) / filed);
-        figure(`ceiling at these CPU costs on ${cpus().length} cores`, ceiling, 'filings/s');
+        const ceiling = cpus().length / ((cpu.service + cpu.postgres + cpu.bench + cpu.kafka) / result.requests.total);
+        figure(`ceiling at these CPU costs on ${cpus().length} cores`, ceiling, 'req/s');
         if (workload === 'filing' && floorRoute)
           figure('  ceiling ÷ floor route req/s (a bound on goal 2 at these costs)', `${((ceiling / floorRoute.rps) * 100).toFixed(1)} %`);
         figure('background work behind at end of window', describeBacklog(behind), 'events');

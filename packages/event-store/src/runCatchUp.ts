@@ -13,6 +13,12 @@ export interface CatchUpOptions {
    * longer (a backlog) is followed at once.
    */
   minIntervalMs?: number;
+  /**
+   * The step's batch size: a step that did this much left more waiting (a backlog: a burst, or a
+   * catch-up after an outage), so the next one starts at once instead of after minIntervalMs,
+   * which would otherwise cap a catch-up at fullBatch per interval.
+   */
+  fullBatch?: number;
   onError?: (error: unknown, attempt: number) => void;
 }
 
@@ -82,6 +88,7 @@ export function runCatchUp(options: CatchUpOptions): CatchUp {
         const done = await options.step();
         attempt = 0;
         if (done === 0) await sleep(idleMs);
+        else if (options.fullBatch !== undefined && done >= options.fullBatch) lastStart = -Infinity;
       } catch (error) {
         attempt += 1;
         // A wake-up that came before the failure must not cut the backoff short: without this

@@ -115,3 +115,21 @@ it('stop ends the loop promptly, even in the middle of a pause between steps', a
   expect(Date.now() - t).toBeLessThan(500);
   expect(steps).toBe(1);
 });
+
+it('with fullBatch, a step that filled its batch (a backlog) is followed at once, whatever minIntervalMs', async () => {
+  const work = [100, 100, 100, 40, 100];
+  const starts: number[] = [];
+  start({
+    step: async () => {
+      starts.push(Date.now());
+      return work[starts.length - 1] ?? 0;
+    },
+    idleMs: 60_000,
+    minIntervalMs: 200,
+    fullBatch: 100,
+  });
+  await until(() => starts.length >= 5);
+  // Three full batches: the next step at once; a partial one (40): the interval holds again.
+  for (const i of [1, 2, 3]) expect(starts[i]! - starts[i - 1]!).toBeLessThan(100);
+  expect(starts[4]! - starts[3]!).toBeGreaterThanOrEqual(199);
+});

@@ -77,6 +77,7 @@ export function startRelay(options: RelayOptions): Relay {
     idleMs: options.idleMs ?? 1000,
     maxBackoffMs: options.maxBackoffMs ?? 10_000,
     minIntervalMs: options.minIntervalMs ?? 100,
+    fullBatch: settings.batchSize,
     onError: (err, attempt) => {
       readAhead.drop();
       metrics?.failed();

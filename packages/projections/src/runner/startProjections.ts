@@ -1,7 +1,7 @@
 import { eventsChannel, runCatchUp, type Database } from '@cco/event-store';
 import type { CaseProjection } from '../caseProjection';
 import { projections as all } from '../projections';
-import { projectBatch } from './projectBatch';
+import { defaultBatchSize, projectBatch } from './projectBatch';
 
 export interface ProjectionsOptions {
   projections?: readonly CaseProjection[];
@@ -27,12 +27,14 @@ export interface RunningProjections {
  * backs off alone while the others go on. Woken by the store's NOTIFY, polling as a fallback.
  */
 export function startProjections(database: Database<any>, options: ProjectionsOptions = {}): RunningProjections {
+  const batchSize = options.batchSize ?? defaultBatchSize;
   const loops = (options.projections ?? all).map((projection) =>
     runCatchUp({
-      step: () => projectBatch(database.db, projection, options.batchSize),
+      step: () => projectBatch(database.db, projection, batchSize),
       wake: (nudge) => database.listen(eventsChannel, nudge),
       idleMs: options.idleMs ?? 2000,
       minIntervalMs: options.minIntervalMs ?? 200,
+      fullBatch: batchSize,
       onError: (error, attempt) => options.onError?.(projection.name, error, attempt),
     }),
   );

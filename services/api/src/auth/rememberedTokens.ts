@@ -54,8 +54,4 @@ export class RememberedTokens<T> {
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(token, entry);
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -58,8 +58,10 @@ export async function readChainTip(trx: Executor<any>): Promise<ChainTip> {
  */
 export async function extendChain(trx: Executor<any>, batchSize: number): Promise<number> {
   const tip = await readChainTip(trx);
-  const tree = await openTree(trx, tip);
-  if (!tree) return backfillTree(trx, tip, batchSize);
+  // Behind its chain, the tree is caught up first (links chained before the tree existed).
+  const size = await readTreeSize(trx);
+  if (BigInt(size) < tip.seq) return backfillTree(trx, tip, size, batchSize);
+  const tree = await openTreeAt(trx, size);
   const { events } = await readAll(trx, tip.at, batchSize);
   if (events.length === 0) return 0;
   await appendLinks(trx, tree, linksAfter(tip, events));
@@ -70,16 +72,6 @@ export async function extendChain(trx: Executor<any>, batchSize: number): Promis
 export interface OpenTree {
   size: number;
   frontier: TreeNode[];
-}
-
-/**
- * The tree at the chain's tip, or undefined when it is behind (the chain grew before the
- * tree existed: backfillTree catches it up, batch by batch).
- */
-async function openTree(trx: Executor<any>, tip: ChainTip): Promise<OpenTree | undefined> {
-  const size = await readTreeSize(trx);
-  if (BigInt(size) < tip.seq) return undefined;
-  return openTreeAt(trx, size);
 }
 
 /**
@@ -104,11 +96,10 @@ export async function appendLinks(trx: Executor<any>, tree: OpenTree, links: rea
 }
 
 /**
- * Fills in the leaf hashes of links chained before the tree existed, in chain order, and stores
- * the nodes they complete. Returns how many it filled.
+ * Fills in the leaf hashes of links chained before the tree existed (the tree holds `size` leaves),
+ * in chain order, and stores the nodes they complete. Returns how many it filled.
  */
-async function backfillTree(trx: Executor<any>, tip: ChainTip, batchSize: number): Promise<number> {
-  const size = await readTreeSize(trx);
+async function backfillTree(trx: Executor<any>, tip: ChainTip, size: number, batchSize: number): Promise<number> {
   const { rows } = await sql<EventRow & { seq: string; filled: boolean }>`
     select c.seq, c.leaf_hash is not null as filled, e.* from event_chain c join events e on e.position = c.position
     where c.seq > ${String(size)}::int8 and c.seq <= ${tip.seq.toString()}::int8 order by c.seq limit ${batchSize}`.execute(trx);

@@ -18,11 +18,11 @@ export const storedFromLevel = 4;
  * before the tree existed hold none until backfilled, in chain order, so the tree ends before the
  * first such link (a partial index of them, empty once caught up), else at the chain's tip.
  */
+const treeSize = sql<string>`coalesce((select min(seq) - 1 from event_chain where leaf_hash is null), (select max(seq) from event_chain), 0)`;
+
+/** Leaves in the stored tree (see treeSize). */
 export async function readTreeSize(db: Executor<any>): Promise<number> {
-  const { rows } = await sql<{ size: string }>`
-    select coalesce((select min(seq) - 1 from event_chain where leaf_hash is null), (select max(seq) from event_chain), 0) as size`.execute(
-    db,
-  );
+  const { rows } = await sql<{ size: string }>`select ${treeSize} as size`.execute(db);
   return Number(rows[0]!.size);
 }
 
@@ -33,7 +33,7 @@ export async function readTreeSize(db: Executor<any>): Promise<number> {
  */
 export async function readTreeBounds(db: Executor<any>): Promise<{ size: number; through: number }> {
   const { rows } = await sql<{ size: string; tip: string | null }>`
-    select coalesce((select min(seq) - 1 from event_chain where leaf_hash is null), (select max(seq) from event_chain), 0) as size,
+    select ${treeSize} as size,
       (select seq from event_chain where seq = (select max(seq) from event_chain) and leaf_hash is not null) as tip`.execute(db);
   const size = Number(rows[0]!.size);
   return { size, through: Math.max(size, Number(rows[0]!.tip ?? 0)) };

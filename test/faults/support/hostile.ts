@@ -25,7 +25,9 @@ export const birthDate = fc
 export const looksPersonal = (key: string, value: string) =>
   (key === 'value' && /^[QXZJVW]{4,8} [QXZJVW]{4,8}$/.test(value)) ||
   (key === 'number' && /^[QXZJVW]\d{8}$/.test(value)) ||
-  (key === 'dateOfBirth' && /^(19[5-9]\d|200[0-5])-\d\d-\d\d$/.test(value));
+  // A day the hostile scalars send anyway is not a subject's, even when a fuzzed body carries it as
+  // a dateOfBirth: it shows up in logged URLs by design (1970-01-01 did, once).
+  (key === 'dateOfBirth' && /^(19[5-9]\d|200[0-5])-\d\d-\d\d$/.test(value) && !weirdDateTimes.some((hostile) => hostile.startsWith(value)));
 
 /** Business times in the recent past (2015 to yesterday): what a valid command would carry. */
 export const pastDateTime = fc

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@cco/event-store';
 import type { KafkaSettings } from '@cco/publishing';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { loggerOptions } from './logger';
 import { authPlugin, type AuthOptions } from './plugins/auth';
@@ -64,7 +64,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: false,
     // One line per request (below), not Fastify's two: the log is written on every request's
     // path, and the first line only said what the second repeats.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 256 * 1024,
     // Slow clients cannot hold the server: headers within HTTP_HEADERS_TIMEOUT_MS, the whole
     // request within HTTP_REQUEST_TIMEOUT_MS (checked every second), a silent socket closed.

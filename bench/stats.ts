@@ -53,7 +53,7 @@ const bench: Benchmark = {
       .sort((a, b) => a - b);
     const iterations = Number(flags.iterations);
     const database = await createBenchDatabase('stats', { poolSize: 4 });
-    const results = new Map<number, Map<string, { p50: number; p99: number; rows: number }>>();
+    const results = new Map<number, Map<'catch-up' | 'vacuum', Map<string, Timed>>>();
     try {
       let loaded = 0;
       for (const size of sizes) {
@@ -77,42 +77,41 @@ const bench: Benchmark = {
         figure('events / statistics rows', `${loaded} / ${rows[0]!.n}`);
         figure('preparation', seconds(started), 's', 0);
 
-        const base = await time(() => sql`select 1`.execute(database.db), iterations);
-        figure('baseline: select 1 p50 / p99', `${base.p50.toFixed(2)} / ${base.p99.toFixed(2)}`, 'ms');
-        line(
-          `  ${'query'.padEnd(44)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p99÷select 1'.padStart(13)} ${'counted'.padStart(9)}`,
-        );
-        const here = new Map<string, { p50: number; p99: number; rows: number }>();
-        for (const q of queries) {
-          const answer = await q.run(database.db);
-          const t = await time(() => q.run(database.db), iterations);
-          here.set(q.name, { ...t, rows: q.count(answer) });
-          line(
-            `  ${q.name.padEnd(44)} ${t.p50.toFixed(2).padStart(8)} ${t.p99.toFixed(2).padStart(8)} ${(t.p99 / base.p99).toFixed(1).padStart(13)} ${String(q.count(answer)).padStart(9)}`,
-          );
-        }
-        results.set(size, here);
+        // Twice: right after the catch-up (its updates leave dead counter versions behind and no
+        // page all-visible), then once VACUUM has done what autovacuum does within minutes on a
+        // live system (the steady state every later query sees).
+        const after = new Map<'catch-up' | 'vacuum', Map<string, Timed>>();
+        after.set('catch-up', await measureAll(database.db, iterations, 'right after the catch-up'));
+        await sql`vacuum (analyze) statistics_daily, statistics_cases`.execute(database.db);
+        after.set('vacuum', await measureAll(database.db, iterations, 'after VACUUM (steady state)'));
+        results.set(size, after);
         if (flags.explain) {
           // PostgreSQL's side of the profile: the plan of the slowest query, with what it read.
+          const here = after.get('vacuum')!;
           const slowest = queries.reduce((a, b) => (here.get(a.name)!.p99 >= here.get(b.name)!.p99 ? a : b));
-          title(`EXPLAIN (ANALYZE, BUFFERS) of the slowest query at ${size.toLocaleString('en')} events: ${slowest.name}`);
+          title(`EXPLAIN (ANALYZE, BUFFERS) of the slowest query at ${size.toLocaleString('en')} events, steady state: ${slowest.name}`);
           for (const row of await explain(database.url, slowest.run)) line(`  ${row}`);
         }
       }
       title('goals');
-      const largest = results.get(sizes[sizes.length - 1]!)!;
-      const smallest = results.get(sizes[0]!)!;
-      const worst = Math.max(...[...results.values()].flatMap((m) => [...m.values()].map((r) => r.p99)));
-      goal(
-        'every statistics query p99 < 5 ms, at every size run',
-        worst < 5,
-        `worst p99 ${worst.toFixed(2)} ms; sizes run: ${sizes.map((s) => s.toLocaleString('en')).join(', ')}`,
-      );
-      if (sizes.length > 1) {
-        line(`  p99 at ${sizes.at(-1)!.toLocaleString('en')} ÷ p99 at ${sizes[0]!.toLocaleString('en')} events, per query:`);
+      for (const [state, label] of [
+        ['vacuum', 'steady state'],
+        ['catch-up', 'right after the catch-up'],
+      ] as const) {
+        const at = (size: number) => results.get(size)!.get(state)!;
+        const worst = Math.max(...sizes.flatMap((size) => [...at(size).values()].map((r) => r.p99)));
+        goal(
+          `every statistics query p99 < 5 ms, at every size run (${label})`,
+          worst < 5,
+          `worst p99 ${worst.toFixed(2)} ms; sizes run: ${sizes.map((s) => s.toLocaleString('en')).join(', ')}`,
+        );
+        if (sizes.length < 2) continue;
+        const largest = at(sizes.at(-1)!);
+        const smallest = at(sizes[0]!);
+        line(`  p99 at ${sizes.at(-1)!.toLocaleString('en')} ÷ p99 at ${sizes[0]!.toLocaleString('en')} events, per query (${label}):`);
         for (const q of queries) line(`    ${q.name.padEnd(44)} ${(largest.get(q.name)!.p99 / smallest.get(q.name)!.p99).toFixed(2)}`);
         const growth = Math.max(...queries.map((q) => largest.get(q.name)!.p99 / smallest.get(q.name)!.p99));
-        goal('flat as events grow (p99 grows by less than 1.5×)', growth < 1.5, `largest growth ${growth.toFixed(2)}×`);
+        goal(`flat as events grow, p99 grows by less than 1.5× (${label})`, growth < 1.5, `largest growth ${growth.toFixed(2)}×`);
       }
     } finally {
       await database.drop();
@@ -120,6 +119,26 @@ const bench: Benchmark = {
   },
 };
 export default bench;
+
+type Timed = { p50: number; p99: number; rows: number };
+
+/** Every query timed `iterations` times against a `select 1` baseline on the same pool; prints a table. */
+async function measureAll(db: Kysely<any>, iterations: number, label: string): Promise<Map<string, Timed>> {
+  line(`  ${label}:`);
+  const base = await time(() => sql`select 1`.execute(db), iterations);
+  figure('baseline: select 1 p50 / p99', `${base.p50.toFixed(2)} / ${base.p99.toFixed(2)}`, 'ms');
+  line(`  ${'query'.padEnd(44)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'p99÷select 1'.padStart(13)} ${'counted'.padStart(9)}`);
+  const here = new Map<string, Timed>();
+  for (const q of queries) {
+    const answer = await q.run(db);
+    const t = await time(() => q.run(db), iterations);
+    here.set(q.name, { ...t, rows: q.count(answer) });
+    line(
+      `  ${q.name.padEnd(44)} ${t.p50.toFixed(2).padStart(8)} ${t.p99.toFixed(2).padStart(8)} ${(t.p99 / base.p99).toFixed(1).padStart(13)} ${String(q.count(answer)).padStart(9)}`,
+    );
+  }
+  return here;
+}
 
 async function time(work: () => Promise<unknown>, iterations: number) {
   for (let i = 0; i < Math.min(20, iterations); i++) await work();

@@ -11,6 +11,7 @@ import * as statisticsHandoverDays from './20261130000000_statistics_handover_da
 import * as accessCredential from './20261130020000_access_credential';
 import * as transparencyLog from './20261130100000_transparency_log';
 import * as merkleLeavesInChain from './20261201000000_merkle_leaves_in_chain';
+import * as statisticsWindowCovering from './20261202000000_statistics_window_covering';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '20261130020000_access_credential': accessCredential,
   '20261130100000_transparency_log': transparencyLog,
   '20261201000000_merkle_leaves_in_chain': merkleLeavesInChain,
+  '20261202000000_statistics_window_covering': statisticsWindowCovering,
 };

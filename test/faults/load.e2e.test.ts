@@ -19,9 +19,9 @@ import { printFigures } from './support/figures';
 import { PersonalData, uniqueSubject } from './support/personalData';
 import { verifyStreams } from './support/verify';
 
-// Item 8: LOAD_WARMUP_SECONDS (default 15) then LOAD_SECONDS (default 30) of 32 clients issuing conflicting commands on 10 cases at a
-// time (a case that reaches a final state is replaced by a new filing), a third of them with
-// If-Match. Every request carries its own correlation id, which the events it appends carry too:
+// Item 8: LOAD_WARMUP_SECONDS (default 15) then LOAD_SECONDS (default 30) of 32 clients issuing
+// conflicting commands on 10 cases at a time (a case that reaches a final state is replaced by a
+// new filing), a third of them with If-Match. Every request carries its own correlation id, which the events it appends carry too:
 // so every 2xx must have exactly one event and every 409/412 none. The service runs as its own
 // process and its resident memory is read from /metrics.
 

@@ -33,3 +33,17 @@ export async function createTestDatabase<T = any>(options: { poolSize?: number }
   const database = await openDatabase<T>({ url, poolSize: options.poolSize ?? 10 });
   return { ...database, url, name };
 }
+
+/** A new database with nothing in it (not migrated), for tests of the migrations themselves: its name and URL. */
+export async function createEmptyDatabase(tag: string): Promise<{ name: string; url: string }> {
+  const adminUrl = inject('pgAdminUrl');
+  const name = `cco_t${process.ppid}_${tag}${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return { name, url: withDatabase(adminUrl, name) };
+}

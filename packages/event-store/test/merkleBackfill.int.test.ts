@@ -6,21 +6,14 @@ import { appendToStream, chainEvents, readRootHash, readTreeSize, verifyLog } fr
 import { chainAll } from '../../../test/support/chainAll';
 import { createTestDatabase } from '../../../test/support/testDatabase';
 import { leafHashesInChainOrder, MTH, storedNodes } from './merkleReference';
-import { anEvent } from './support';
+import { anEvent, appendStreams } from './support';
 
 // A chain that grew before the tree existed (its links without leaf hashes) is caught up by the
 // chainer, in chain order, to exactly the tree it would have grown with.
 it('backfills a chain that predates the tree, batch by batch, to the leaves, nodes and root of one grown with the tree', async () => {
   const fresh = await createTestDatabase();
   try {
-    for (let i = 0; i < 8; i++)
-      await appendToStream(
-        fresh.db,
-        randomUUID(),
-        'test',
-        'no_stream',
-        Array.from({ length: 5 }, (_v, j) => anEvent('B', { i, j })),
-      );
+    await appendStreams(fresh.db, 8, 5, 'B');
     await chainAll(fresh.db);
     const leavesOf = async () =>
       (

@@ -1,10 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely } from 'kysely';
-import pg from 'pg';
-import { expect, inject, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index';
 import {
-  appendToStream,
   chainEvents,
   growTree,
   logStart,
@@ -17,31 +14,19 @@ import {
 } from '../src/index';
 import { linksAfter, readChainTip } from '../src/chainEvents';
 import { chainAll } from '../../../test/support/chainAll';
-import { withDatabase } from '../../../test/support/globalSetup';
+import { createEmptyDatabase } from '../../../test/support/testDatabase';
 import { leafHashesInChainOrder, MTH, storedNodes } from './merkleReference';
-import { anEvent } from './support';
+import { appendStreams } from './support';
 
 // A database in the layout before 20261201000000 (every node a row of merkle_nodes, leaves at
 // level 0), its tree three links behind its chain, migrated up and back down.
 it('moves the leaves into the chain and keeps nodes from level 4 up; the root is unchanged; down restores the rows', async () => {
-  const name = `cco_t${process.ppid}_l${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: inject('pgAdminUrl') });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const database = await openDatabase<any>({ url: withDatabase(inject('pgAdminUrl'), name) });
+  const database = await openDatabase<any>({ url: (await createEmptyDatabase('l')).url });
   const db = database.db;
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
   try {
     expect((await migrator.migrateTo('20261130100000_transparency_log')).error).toBeUndefined();
-    for (let i = 0; i < 8; i++)
-      await appendToStream(
-        db,
-        randomUUID(),
-        'test',
-        'no_stream',
-        Array.from({ length: 5 }, (_v, j) => anEvent('O', { i, j })),
-      );
+    await appendStreams(db, 8, 5, 'O');
     // The old chainer's writes: 40 links, and every node of the tree over the first 37 of them.
     const tip = await readChainTip(db);
     const links = linksAfter(tip, await committedEvents(db, 40));

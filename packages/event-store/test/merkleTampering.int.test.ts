@@ -1,12 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { asInsider } from '@cco/testkit';
-import { appendToStream, chainEvents, readNodes, readRootHash, readTreeSize, verifyLog } from '../src/index';
+import { chainEvents, readNodes, readRootHash, readTreeSize, verifyLog } from '../src/index';
 import { chainAll } from '../../../test/support/chainAll';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { sha } from './merkleReference';
-import { anEvent } from './support';
+import { appendStreams } from './support';
 
 // What the tree does when its rows were changed behind the service's back: it neither serves
 // nor builds on a node it cannot vouch for, and the integrity check names the place.
@@ -15,14 +14,7 @@ let t: TestDatabase<any>;
 let positions: string[];
 beforeEach(async () => {
   t = await createTestDatabase();
-  for (let i = 0; i < 8; i++)
-    await appendToStream(
-      t.db,
-      randomUUID(),
-      'test',
-      'no_stream',
-      Array.from({ length: 5 }, (_v, j) => anEvent('T', { i, j })),
-    );
+  await appendStreams(t.db, 8, 5, 'T');
   await chainAll(t.db);
   positions = (await sql<{ position: string }>`select position from event_chain order by seq`.execute(t.db)).rows.map((r) => r.position);
 });

@@ -14,7 +14,7 @@ import { asInsider } from '@cco/testkit';
 import { chainAll } from '../../../test/support/chainAll';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { leafHashesInChainOrder, MTH, PATH, sha, storedNodes, SUBPROOF } from './merkleReference';
-import { anEvent } from './support';
+import { anEvent, appendStreams } from './support';
 
 // The stored tree is checked against one computed here from scratch, from the events as read
 // back, in the chain's order, with the RFC 9162 definitions written out (not the store's code).
@@ -89,14 +89,7 @@ it('grows with the chain, leaf for link, through appends and an inline import, t
 it('gives every root and proof of every size from 1 to 70, across the stored levels, grown in uneven batches', async () => {
   const db = await createTestDatabase();
   try {
-    for (let i = 0; i < 10; i++)
-      await appendToStream(
-        db.db,
-        randomUUID(),
-        'test',
-        'no_stream',
-        Array.from({ length: 7 }, (_v, j) => anEvent('S', { i, j })),
-      );
+    await appendStreams(db.db, 10, 7, 'S');
     // Batches of 1 to 5 links: the right edge is reloaded at most sizes, around the 16-leaf blocks too.
     for (let k = 1; (await chainEvents(db.db, k)) > 0; k = (k % 5) + 1);
     await chainAll(db.db);

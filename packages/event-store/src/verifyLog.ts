@@ -3,7 +3,7 @@ import { canonicalContent, genesisHash, hashCanonical } from './hashEvent';
 import { growTree, type TreeNode } from './merkle/growTree';
 import { leafHash } from './merkle/merkleHash';
 import { rangeHash } from './merkle/merkleProofs';
-import { loadFrontier, readTreeBounds, storedFromLevel } from './merkle/treeStore';
+import { loadFrontier, readLatestCheckpointAndTreeSize, readTreeBounds, storedFromLevel } from './merkle/treeStore';
 import { readRootHash } from './merkle/readProofs';
 import { toRecordedEvent, type EventRow } from './rows';
 import type { Executor } from './types';
@@ -142,24 +142,25 @@ export async function verifyLog(db: Executor<any>, options: VerifyLogOptions = {
   if (!result.complete) return result;
 
   // The stored tree must still give the latest signed root (its inner nodes serve the proofs).
-  const latest = await sql<{ tree_size: string; root_hash: string }>`
-    select tree_size, encode(root_hash, 'hex') as root_hash from tree_checkpoints order by tree_size desc limit 1`.execute(db);
-  const cp = latest.rows[0];
-  if (cp && Number(cp.tree_size) <= treeSize) {
+  // That checkpoint and the size it is compared with come from one snapshot: the tree keeps
+  // growing while a long check runs, and a checkpoint signed meanwhile is no truncation.
+  const { checkpoint: cp, treeSize: sizeNow } = await readLatestCheckpointAndTreeSize(db);
+  if (cp && cp.treeSize > sizeNow) {
+    return fail(
+      Math.min(treeSize, sizeNow),
+      null,
+      `checkpoint ${cp.treeSize} was signed over more leaves than the tree now holds (${sizeNow}): the log was truncated`,
+    );
+  }
+  if (cp) {
     let stored: string;
     try {
-      stored = (await readRootHash(db, Number(cp.tree_size))).toString('hex');
+      stored = (await readRootHash(db, cp.treeSize)).toString('hex');
     } catch {
       stored = 'missing nodes';
     }
-    if (stored !== cp.root_hash)
-      return fail(fromLeaf, await positionOfLeaf(db, fromLeaf), `the stored tree no longer gives the root of checkpoint ${cp.tree_size}`);
-  } else if (cp) {
-    return fail(
-      treeSize,
-      null,
-      `checkpoint ${cp.tree_size} was signed over more leaves than the tree now holds (${treeSize}): the log was truncated`,
-    );
+    if (stored !== cp.rootHash)
+      return fail(fromLeaf, await positionOfLeaf(db, fromLeaf), `the stored tree no longer gives the root of checkpoint ${cp.treeSize}`);
   }
   const unlinked = await firstUnlinkedEvent(db, BigInt(fromLeaf), BigInt(treeSize));
   if (unlinked) return fail(null, unlinked, `the event at position ${unlinked} is inside the logged range but has no link or leaf`);

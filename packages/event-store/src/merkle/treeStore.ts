@@ -40,6 +40,25 @@ export async function readTreeBounds(db: Executor<any>): Promise<{ size: number;
 }
 
 /**
+ * The newest signed checkpoint and the tree's size, read in one statement (one snapshot): a
+ * checkpoint issued while a long check ran is then never mistaken for one signed over leaves
+ * the tree no longer holds.
+ */
+export async function readLatestCheckpointAndTreeSize(
+  db: Executor<any>,
+): Promise<{ checkpoint: { treeSize: number; rootHash: string } | null; treeSize: number }> {
+  const { rows } = await sql<{ tree_size: string | null; root_hash: string | null; size: string }>`
+    select cp.tree_size, encode(cp.root_hash, 'hex') as root_hash, ${treeSize} as size
+    from (select 1) as one
+    left join lateral (select tree_size, root_hash from tree_checkpoints order by tree_size desc limit 1) as cp on true`.execute(db);
+  const r = rows[0]!;
+  return {
+    checkpoint: r.tree_size === null ? null : { treeSize: Number(r.tree_size), rootHash: r.root_hash! },
+    treeSize: Number(r.size),
+  };
+}
+
+/**
  * The nodes asked for, in one query: stored ones from merkle_nodes, lower ones recomputed from
  * the leaf hashes in event_chain (leaf i at seq i + 1). A node missing from the store, or one
  * whose leaves are not all there, is simply absent from the map.

@@ -12,17 +12,24 @@ export type PurgeOutcome =
  * Makes erasures final in the live database: an erasure deletes its key row, but the deleted
  * version stays on its page until a VACUUM removes it, and a VACUUM cannot remove a version an
  * open snapshot may still see. So: the erasures committed so far, then a VACUUM of subject_keys
- * (its own session, by the table's owner), and they are marked purged only if that VACUUM
- * reports no dead version left. Otherwise they stay pending, and the caller retries.
+ * (its own session, by the table's owner); only if it reports no dead version left, a VACUUM
+ * FULL (which would copy a version a snapshot may still see, hence the plain one first) rewrites
+ * the table so that not even a removed row's bytes stay in its pages; then they are marked
+ * purged. Otherwise they stay pending, and the caller retries.
  */
 export async function purgeErasedKeys(db: Executor<any>, vacuum: Vacuumer): Promise<PurgeOutcome> {
   const { rows } = await sql<{ case_id: string }>`select case_id from erased_subjects where purged_at is null`.execute(db);
   if (rows.length === 0) return { kind: 'nothing-pending' };
-  const report = await vacuum(await subjectKeysTable(db));
+  const table = await subjectKeysTable(db);
+  const report = await vacuum(table);
   if (report.kind === 'skipped') return { kind: 'pending', erasures: rows.length, reason: `VACUUM skipped: ${report.reason}` };
   if (report.deadLeft > 0) {
     return { kind: 'pending', erasures: rows.length, reason: `${report.deadLeft} dead row versions not yet removable (open snapshots)` };
   }
+  // No dead version left, but the freed space still holds the bytes of what was removed: the
+  // table rewritten into a new file (small: one short row per case; erasures are rare).
+  const rewrite = await vacuum(table, { full: true });
+  if (rewrite.kind === 'skipped') return { kind: 'pending', erasures: rows.length, reason: `VACUUM FULL skipped: ${rewrite.reason}` };
   const ids = rows.map((r) => r.case_id);
   await sql`update erased_subjects set purged_at = now() where case_id = any(${ids}::text[]) and purged_at is null`.execute(db);
   return { kind: 'purged', erasures: ids.length };

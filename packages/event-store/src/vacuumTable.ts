@@ -9,7 +9,12 @@ export type VacuumReport =
   /** It did not vacuum the table (its role neither owns it nor the database), or its report could not be read. */
   | { kind: 'skipped'; reason: string };
 
-export type Vacuumer = (table: { schema: string; name: string }) => Promise<VacuumReport>;
+/**
+ * `full`: rewrite the table into a new file (VACUUM FULL: a plain VACUUM frees a removed row's
+ * space without zeroing it, so its bytes linger on the page until overwritten). It takes the
+ * table's exclusive lock: given up after 5 s (lock_timeout), reported as skipped.
+ */
+export type Vacuumer = (table: { schema: string; name: string }, options?: { full?: boolean }) => Promise<VacuumReport>;
 
 /**
  * Vacuums a table and reads what it could not remove from VACUUM VERBOSE's report (a notice:
@@ -22,12 +27,12 @@ export type Vacuumer = (table: { schema: string; name: string }) => Promise<Vacu
 export function vacuumerFor(target: { url: string } | Database<any>): Vacuumer {
   if ('db' in target) {
     if (target.kind !== 'pglite') throw new Error('vacuumerFor: a PostgreSQL database is vacuumed through its URL');
-    return async ({ schema, name }) => {
-      await sql`vacuum (disable_page_skipping) ${sql.id(schema, name)}`.execute(target.db);
+    return async ({ schema, name }, options = {}) => {
+      await sql`vacuum (${sql.raw(options.full ? 'full' : 'disable_page_skipping')}) ${sql.id(schema, name)}`.execute(target.db);
       return { kind: 'vacuumed', deadLeft: 0 };
     };
   }
-  return async ({ schema, name }) => {
+  return async ({ schema, name }, options = {}) => {
     const client = new pg.Client({ connectionString: target.url });
     const notices: string[] = [];
     client.on('notice', (notice) => notices.push(notice.message ?? ''));
@@ -35,7 +40,19 @@ export function vacuumerFor(target: { url: string } | Database<any>): Vacuumer {
     await client.connect();
     try {
       await client.query('set search_path = pg_catalog');
-      await client.query(`vacuum (verbose, disable_page_skipping) ${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`);
+      const table = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`;
+      if (options.full) {
+        await client.query("set lock_timeout = '5s'");
+        const done = await client.query(`vacuum (full) ${table}`).then(
+          () => true,
+          (error: { code?: string; message: string }) => {
+            if (error.code === '55P03') return false;
+            throw error;
+          },
+        );
+        return done ? { kind: 'vacuumed', deadLeft: 0 } : { kind: 'skipped', reason: 'VACUUM FULL gave up waiting for the table lock' };
+      }
+      await client.query(`vacuum (verbose, disable_page_skipping) ${table}`);
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -8,7 +8,7 @@ type KeyedRow = EventRow & { key_case: string | null; wrapped_key: Buffer | null
 
 /**
  * A case's events as readers see them: upcast, personal data opened (or erased). One query: the
- * stream (as readStream reads it) with its subject's key row joined to the filing, so a
+ * stream (as readStream reads it) with its subject's key row (or erasure) joined to the filing, so a
  * command's read of its case is one round trip, not two.
  */
 export async function readCaseEvents(
@@ -21,8 +21,10 @@ export async function readCaseEvents(
   const upTo = options.toVersion !== undefined ? sql`and e.stream_version <= ${options.toVersion}` : sql``;
   const { rows } = await sql<KeyedRow>`
     select e.position, e.transaction_id, e.event_id, e.stream_id, e.stream_version, e.type, e.schema_version, e.data, e.metadata,
-           e.occurred_at, e.recorded_at, k.case_id as key_case, k.wrapped_key, k.destroyed_at
-    from events e left join subject_keys k on e.type = 'RequestFiled' and k.case_id = e.stream_id
+           e.occurred_at, e.recorded_at, coalesce(k.case_id, x.case_id) as key_case, k.wrapped_key, x.destroyed_at
+    from events e
+      left join subject_keys k on e.type = 'RequestFiled' and k.case_id = e.stream_id
+      left join erased_subjects x on e.type = 'RequestFiled' and x.case_id = e.stream_id
     where e.stream_id = ${caseId} ${asOf} ${upTo}
     order by e.stream_version`.execute(db);
   const keyRow = rows.find((r) => r.key_case !== null);

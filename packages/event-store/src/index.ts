@@ -45,3 +45,4 @@ export {
 } from './merkle/readProofs';
 export { insertNodes, loadFrontier, readNodes, readTreeSize } from './merkle/treeStore';
 export { verifyLog, type LogVerification, type VerifyLogOptions } from './verifyLog';
+export { readReport, vacuumerFor, type VacuumReport, type Vacuumer } from './vacuumTable';

@@ -1,4 +1,5 @@
-import { migrateAsOwner, openDatabase } from '@cco/event-store';
+import { PersonalDataKeyRefused } from '@cco/case-records';
+import { migrateAsOwner, openDatabase, vacuumerFor } from '@cco/event-store';
 import { projectionTables } from '@cco/projections';
 import closeWithGrace from 'close-with-grace';
 import { ZodError } from 'zod';
@@ -43,6 +44,10 @@ const app = await buildApp({
   auth: config.auth,
   metricsOnApiPort: config.metrics.onApiPort,
   personalDataKey: config.personalDataKey.key,
+  // Erasure's VACUUM needs the owner of subject_keys: the migrator's role when there are two.
+  vacuum: vacuumerFor(
+    config.migrationsDatabaseUrl || config.databaseUrl ? { url: (config.migrationsDatabaseUrl ?? config.databaseUrl)! } : database,
+  ),
   kafka: config.kafka,
   logLevel: config.logLevel,
   limits: config.limits,
@@ -51,7 +56,7 @@ const app = await buildApp({
   api: config.role !== 'worker',
   workers: config.role !== 'api',
   transparency: { signer: checkpointKey.signer, witnessKeys: witnessKeysFrom(process.env) },
-});
+}).catch(refuseToStart);
 if (asOwner)
   app.log.info(
     {
@@ -103,7 +108,7 @@ function refuseToStart(error: unknown): never {
   const message =
     error instanceof ZodError
       ? `cannot start: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
-      : error instanceof ConfigError
+      : error instanceof ConfigError || error instanceof PersonalDataKeyRefused
         ? error.message
         : `cannot start: ${(error as Error).message}`;
   process.stderr.write(`${message.replaceAll('\n', ' ')}\n`);

@@ -170,11 +170,18 @@ describe('a production service trusting two ministries', () => {
 
 describe('development: no settings needed', () => {
   let server: ServerProcess;
+  // A database of its own: the one above was sealed with the production start's key, and a
+  // database refuses every other (the development key included).
+  let devDb: TestDatabase<any>;
   beforeAll(async () => {
-    server = await serverProcess({ NODE_ENV: 'development', DATABASE_URL: db.url });
+    devDb = await createTestDatabase();
+    server = await serverProcess({ NODE_ENV: 'development', DATABASE_URL: devDb.url });
     await server.start();
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    await devDb?.close();
+  });
 
   const npmToken = (...args: string[]) =>
     spawnSync('npm', ['run', '-s', 'token', '--', ...args], {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { developmentKeyEncryptionKey, parseKeyEncryptionKey } from '@cco/case-records';
+import { personalDataKeyFor, PersonalDataKeyRefused } from '@cco/case-records';
 import { openDatabase, verifyLog } from '@cco/event-store';
 import { countDeportations, utcDays } from '@cco/projections';
 import { exportChain } from './exportChain';
@@ -65,7 +65,12 @@ try {
     }
     case 'replay': {
       if (!values.case) fail('--case ID is required');
-      const kek = parseKeyEncryptionKey(process.env.PERSONAL_DATA_KEY ?? developmentKeyEncryptionKey);
+      // The key this database was sealed with, or refused (one line) before any case is read.
+      const kek = await personalDataKeyFor(database.db, process.env).catch((error: unknown) => {
+        if (!(error instanceof PersonalDataKeyRefused)) throw error;
+        console.error(error.message);
+        process.exit(1);
+      });
       const { steps, view } = await replayCase(database.db, kek, values.case!);
       if (steps.length === 0) fail(`no case ${values.case}`);
       for (const s of steps)

@@ -4,9 +4,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   checkCaseHistories,
-  developmentKeyEncryptionKey,
   importCaseHistories,
-  parseKeyEncryptionKey,
+  personalDataKeyFor,
   type CaseHistory,
   type CaseImportResult,
   type ImportRejection,
@@ -42,11 +41,6 @@ if (values.help || !file || !Number.isInteger(batchSize) || batchSize < 1) {
   console.error(usage);
   process.exit(values.help ? 0 : 2);
 }
-if (process.env.NODE_ENV === 'production' && !process.env.PERSONAL_DATA_KEY) {
-  console.error('PERSONAL_DATA_KEY is required when NODE_ENV=production');
-  process.exit(2);
-}
-const kek = parseKeyEncryptionKey(process.env.PERSONAL_DATA_KEY ?? developmentKeyEncryptionKey);
 
 const line = z.object({
   caseId: z.uuid().transform((id) => id.toLowerCase()),
@@ -129,6 +123,8 @@ let code = 0;
 try {
   // MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.
   await migrateFor(database, migrations, projectionTables, process.env.MIGRATIONS_DATABASE_URL);
+  // The key this database was sealed with, or refused before anything is read or written.
+  const kek = await personalDataKeyFor(database.db, process.env);
   const now = new Date();
   // The whole file through the deciders before anything is written.
   let checkedCases = 0;

@@ -61,6 +61,8 @@ export interface CommandDeps {
   personalDataKey: Buffer;
   /** Called once the command's events have committed: wakes the log's readers. */
   announceAppend?: () => void;
+  /** Called once an erasure has committed: the deleted key row's versions are to be vacuumed away. */
+  erasureCommitted?: () => void;
 }
 
 const maxAttempts = 5;
@@ -72,7 +74,7 @@ const maxAttempts = 5;
  * same statement as the events, so a retry either finds both or neither.
  */
 export async function executeCommand(
-  { database: { db }, personalDataKey: kek, announceAppend }: CommandDeps,
+  { database: { db }, personalDataKey: kek, announceAppend, erasureCommitted }: CommandDeps,
   request: CommandRequest,
 ): Promise<CommandOutcome> {
   // An Idempotency-Key is not looked up first: a retry is rare, a first attempt is not. A retry
@@ -123,7 +125,7 @@ export async function executeCommand(
     const nextVersion = version + newEvents.length;
     const alongside = [
       ...(subjectKey ? [subjectKey.write] : []),
-      ...(erases ? [destroySubjectKeyAlongside(request.caseId)] : []),
+      ...(erases ? destroySubjectKeyAlongside(request.caseId) : []),
       ...(request.idempotency ? [rememberAnswer(request.idempotency, request.caseId, nextVersion)] : []),
       recordAccessAlongside(request.actor, request.caseId, 'command-answer', request.correlationId),
     ];
@@ -141,6 +143,7 @@ export async function executeCommand(
     }
     if (appended.ok) {
       announceAppend?.();
+      if (erases) erasureCommitted?.();
       // Crypto-shredding: the answer is read back through the destroyed key, as everyone sees
       // the case from now on. Otherwise it is made from the rows as stored (jsonb's key order),
       // opened: byte for byte what a replay of this request's key will read back.

@@ -17,7 +17,15 @@ import {
   Walk,
 } from '@cco/testkit';
 import { uniqueSubject } from '../faults/support/personalData';
-import { createTwoRoleDatabase, errorCodeOf, readersDeadlineMs, waitForFullChain, waitForReaders, type TwoRoleDatabase } from './support';
+import {
+  createTwoRoleDatabase,
+  errorCodeOf,
+  query,
+  readersDeadlineMs,
+  waitForFullChain,
+  waitForReaders,
+  type TwoRoleDatabase,
+} from './support';
 
 // Least privilege: with MIGRATIONS_DATABASE_URL the owner migrates and grants, and the service
 // (the bundled server, as `npm start` runs it) connects as a role of its own. It works end to
@@ -48,16 +56,6 @@ afterAll(async () => {
   server?.saveLogs('least-privilege');
   await roles?.drop();
 });
-
-async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}
 
 it('every table grants the service what it needs: append-only tables SELECT and INSERT only, read models owned, the rest read-write, never TRUNCATE', async () => {
   const rows = await query<{

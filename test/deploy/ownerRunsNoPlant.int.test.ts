@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrateFor, openDatabase, type Database } from '../../packages/event-store/src/index';
 import { findProjection, projectionTables, rebuildProjection } from '../../packages/projections/src/index';
 import { migrations } from '../../migrations/index';
-import { createTwoRoleDatabase, errorCodeOf, type TwoRoleDatabase } from './support';
+import { createTwoRoleDatabase, errorCodeOf, query, type TwoRoleDatabase } from './support';
 
 // CVE-2018-1058: the service role must never get the tables' owner to run its code. As the
 // service, plant functions and operators where it can and where it no longer may; as a
@@ -20,16 +20,6 @@ async function run(url: string, ...statements: string[]): Promise<void> {
   await c.connect();
   try {
     for (const text of statements) await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
-async function rows<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, values)).rows;
   } finally {
     await c.end();
   }
@@ -72,7 +62,7 @@ it('as the service role, nothing can be created in public any more (neither func
   ).toBe('42501');
   expect(await errorCodeOf(roles.serviceUrl, 'create table public.anything (x int)')).toBe('42501');
   // And PUBLIC (every role) may not either.
-  const [can] = await rows<{ service: boolean; anyone: boolean }>(
+  const [can] = await query<{ service: boolean; anyone: boolean }>(
     roles.adminUrl,
     `select has_schema_privilege($1, 'public', 'CREATE') as service,
        exists (select from pg_namespace n, aclexplode(n.nspacl) a where n.nspname = 'public' and a.grantee = 0 and a.privilege_type = 'CREATE') as anyone`,
@@ -131,7 +121,7 @@ it('the owner refuses to migrate, naming it, while the service has attached code
   );
   await expect(restart()).rejects.toThrow(/function public\.hashtext\(text\) is not the owner.s/);
   await run(roles.adminUrl, 'drop function public.hashtext(text)');
-  expect(await rows(roles.adminUrl, `select who, what from public.cco_calls where who <> $1`, [roles.service])).toEqual([]);
+  expect(await query(roles.adminUrl, `select who, what from public.cco_calls where who <> $1`, [roles.service])).toEqual([]);
 });
 
 it("after plants the owner trusts by their owner (a superuser's, simulating an older one) and the service's own, a restart and a rebuild never run any as the owner", async () => {
@@ -153,21 +143,21 @@ it("after plants the owner trusts by their owner (a superuser's, simulating an o
   for (const name of ['case_board', 'statistics']) expect((await rebuildProjection(service.db, findProjection(name)!)).equal).toBe(true);
   await restart();
 
-  const calls = await rows<{ who: string; what: string }>(
+  const calls = await query<{ who: string; what: string }>(
     roles.adminUrl,
     'select distinct who, what from public.cco_calls where who <> $1',
     [roles.service],
   );
   expect(calls).toEqual([]);
   // No SECURITY DEFINER function of the owner's but its own swap.
-  const definers = await rows<{ fn: string }>(
+  const definers = await query<{ fn: string }>(
     roles.adminUrl,
     `select p.oid::regprocedure::text as fn from pg_proc p where p.prosecdef and pg_get_userbyid(p.proowner) = $1 order by 1`,
     [roles.owner],
   );
   expect(definers.map((d) => d.fn)).toEqual(['cco_swap_read_model(text)']);
   // The owner's trigger functions resolve their names in pg_catalog alone.
-  const pinned = await rows<{ name: string; config: string[] | null }>(
+  const pinned = await query<{ name: string; config: string[] | null }>(
     roles.adminUrl,
     `select proname as name, proconfig as config from pg_proc where proname in ('cco_refuse_change', 'cco_event_chain_fill_leaf') order by 1`,
   );
@@ -189,7 +179,7 @@ it("the owner's swap function moves only a read model the caller owns, from cco_
   );
   expect(planted).toBe('42501');
   // Nobody else may call it.
-  const [fn] = await rows<{ anyone: boolean }>(
+  const [fn] = await query<{ anyone: boolean }>(
     roles.adminUrl,
     `select has_function_privilege('public', 'public.cco_swap_read_model(text)', 'EXECUTE') as anyone`,
   );

@@ -15,7 +15,12 @@ const lagSchema = z.object({
 });
 const holdbackSchema = z.object({
   pid: z.number().int().describe('The PostgreSQL backend whose open transaction holds the log readers back'),
-  seconds: z.number().nullable().describe('How long that transaction has been open; null when the service role may not see it'),
+  seconds: z
+    .number()
+    .nullable()
+    .describe(
+      "How long that transaction has been open: from its start where the service's role may read it, else since the service first saw it (short by at most a few seconds)",
+    ),
 });
 const healthSchema = z.object({
   status: z

@@ -61,6 +61,10 @@ it('as the service role, nothing can be created in public any more (neither func
     ),
   ).toBe('42501');
   expect(await errorCodeOf(roles.serviceUrl, 'create table public.anything (x int)')).toBe('42501');
+  // A database where an older release granted it (to the service, and PUBLIC before PostgreSQL 15):
+  // the next start revokes both.
+  await run(roles.adminUrl, `grant create on schema public to ${roles.service}`, 'grant create on schema public to public');
+  await restart();
   // And PUBLIC (every role) may not either.
   const [can] = await query<{ service: boolean; anyone: boolean }>(
     roles.adminUrl,

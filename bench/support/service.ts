@@ -44,6 +44,8 @@ export async function startService(
   const service = await serverProcess(
     {
       NODE_ENV: 'production',
+      // The benchmark's database is the superuser's (production refuses that unless allowed).
+      ALLOW_OWNER_CONNECTION: 'true',
       ...identities.env,
       METRICS_PORT: String(metricsPort),
       PERSONAL_DATA_KEY: benchKek.toString('base64'),

@@ -519,7 +519,7 @@ export interface operations {
                         holdback?: {
                             /** @description The PostgreSQL backend whose open transaction holds the log readers back */
                             pid: number;
-                            /** @description How long that transaction has been open; null when the service role may not see it */
+                            /** @description How long that transaction has been open: from its start where the service's role may read it, else since the service first saw it (short by at most a few seconds) */
                             seconds: number | null;
                         } | null;
                         /** @description The last whole re-verification of the log against the Merkle tree and the signed checkpoints (null: not run yet) */
@@ -580,7 +580,7 @@ export interface operations {
                         holdback?: {
                             /** @description The PostgreSQL backend whose open transaction holds the log readers back */
                             pid: number;
-                            /** @description How long that transaction has been open; null when the service role may not see it */
+                            /** @description How long that transaction has been open: from its start where the service's role may read it, else since the service first saw it (short by at most a few seconds) */
                             seconds: number | null;
                         } | null;
                         /** @description The last whole re-verification of the log against the Merkle tree and the signed checkpoints (null: not run yet) */

@@ -16,6 +16,8 @@ export { DataDirInUse } from './lockDataDir';
 export { chainedContent, genesisHash, hashEvent } from './hashEvent';
 export { migrateToLatest } from './migrate';
 export { commitSafeBound } from './commitSafeBound';
+export { allowOwnerConnection, checkLeastPrivilege, refusalOfOwnerConnection, type PrivilegeCheck } from './assertLeastPrivilege';
+export { liveSchema, ownerSearchPath } from './ownerSchema';
 export { migrateAsOwner, migrateFor, type MigrateAsOwnerOptions, type OwnerMigration } from './migrateAsOwner';
 export { assertCannotRewriteHistory, grantServiceRole, rebuildSchemas, type GrantOutcome, type ServiceGrants } from './grantServiceRole';
 export { logPositionOf, readAll, type ReadAllResult } from './readAll';

@@ -1,5 +1,5 @@
 import { PersonalDataKeyRefused } from '@cco/case-records';
-import { migrateAsOwner, openDatabase, vacuumerFor } from '@cco/event-store';
+import { migrateAsOwner, openDatabase, refusalOfOwnerConnection, vacuumerFor } from '@cco/event-store';
 import { projectionTables } from '@cco/projections';
 import closeWithGrace from 'close-with-grace';
 import { ZodError } from 'zod';
@@ -39,6 +39,12 @@ const asOwner = config.migrationsDatabaseUrl
       refuseToStart,
     )
   : undefined;
+// Production never serves as a superuser or the tables' owner unless told to (docs/operations.md).
+if (process.env.NODE_ENV === 'production' && database.kind === 'postgres') {
+  const options = { migratesItself: !asOwner, allowed: process.env.ALLOW_OWNER_CONNECTION };
+  const refusal = await refusalOfOwnerConnection(database.db, options).catch((error: Error) => error.message);
+  if (refusal) refuseToStart(new ConfigError(`refusing to start (NODE_ENV=production): ${refusal}`));
+}
 const app = await buildApp({
   database,
   auth: config.auth,

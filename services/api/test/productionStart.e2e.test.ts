@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { deportationFiling, freePort, serverProcess, type ServerProcess } from '
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { FakeIdentityProvider } from './identityProvider';
 import { generateSignerKey } from '../src/transparency/noteKeys';
+import { startRefused as startRefusedWith } from './startRefused';
 
 // What `npm start` runs (services/api/dist/main.mjs, built by the global setup) as a child
 // process: production refuses to start on shared or published secrets, serves two ministries
@@ -48,35 +49,12 @@ const production = (): Record<string, string | undefined> => ({
   AUTH_CN_ISSUER: cn.issuer,
   PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
   CHECKPOINT_SIGNING_KEY: checkpointKey,
+  // This file's database is the superuser's; the roles' refusal: productionRoles.e2e.test.ts.
+  ALLOW_OWNER_CONNECTION: 'true',
 });
 
-/** Starts dist/main.mjs with only `env` (no inherited settings); resolves when it exits. */
-function startRefused(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const clean = Object.fromEntries(
-    Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_URL: db.url, ...env }).filter(
-      ([, v]) => v !== undefined,
-    ),
-  ) as Record<string, string>;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/main.mjs'], {
-      cwd: repoRoot,
-      env: clean,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the service did not refuse to start within 20 s:\n${stdout}${stderr}`));
-    }, 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, stdout });
-    });
-  });
-}
+/** Starts dist/main.mjs on this file's database with only `env`; resolves when it exits. */
+const startRefused = (env: Record<string, string | undefined>) => startRefusedWith({ DATABASE_URL: db.url, ...env });
 
 describe('production refuses to start (one line on stderr, no stack trace, non-zero exit)', () => {
   const refusals: [string, Record<string, string | undefined>, RegExp][] = [

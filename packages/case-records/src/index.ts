@@ -13,9 +13,25 @@ export {
 export {
   checkCaseHistories,
   importCaseHistories,
+  shapeCaseHistories,
   type CaseHistory,
   type CaseImportResult,
   type ImportRejection,
 } from './importCaseHistories';
 export type { CaseRecordTables, SubjectKeysTable } from './subjectKeys.table';
 export { toDomainEvent } from './toDomainEvent';
+export { birthDate, countryCode, dateRange, identifier, isoDate, isoDateTime, lineBreakingOrBidi, text } from './shapes/fields';
+export {
+  completionBody,
+  erasureConfirmationBody,
+  erasureRequestBody,
+  fileRequestBody,
+  handoverBody,
+  refusalBody,
+  subjectSchema,
+  verificationBody,
+  withdrawalBody,
+  caseKindSchema,
+  type FileRequestBody,
+} from './shapes/commandBodies';
+export { eventDataSchemas, parseEventData, type EventDataCheck } from './shapes/eventData';

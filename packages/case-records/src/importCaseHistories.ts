@@ -11,7 +11,7 @@ import {
 } from '@cco/domain';
 import { importEvents, type Executor, type ExpectedVersion, type ImportResult, type NewEvent } from '@cco/event-store';
 import { sql } from 'kysely';
-import { readCaseEvents } from './readCaseEvents';
+import { readCase, readCaseEvents } from './readCaseEvents';
 import { toDomainEvent } from './toDomainEvent';
 import { parseEventData } from './shapes/eventData';
 import { sealForStorage } from './storedForm';
@@ -159,17 +159,21 @@ export async function importCaseHistories(
         })),
       });
     }
-    const streams = histories.map((h) => {
-      const key = keys.get(h.caseId) ?? null;
-      const filed = h.events[0]?.data as { kind?: string } | undefined;
-      return {
+    const streams = [];
+    for (const h of histories) {
+      const created = keys.get(h.caseId);
+      // A case extended: its kind and key as stored (a victim's free text is sealed under it).
+      const existing = created ? undefined : await readCase(trx, kek, h.caseId, { toVersion: 1 });
+      const filing = (created ? h.events[0] : existing?.events[0])?.data as { kind?: string } | undefined;
+      const key = created ?? (existing?.key.state === 'present' ? existing.key.key : null);
+      streams.push({
         streamId: h.caseId,
         // As executeCommand names them: the kind for a new case ('case' is only ever a fallback).
-        streamType: key ? (filed?.kind ?? 'case') : 'case',
+        streamType: created ? (filing?.kind ?? 'case') : 'case',
         expectedVersion: h.expectedVersion ?? 'no_stream',
-        events: h.events.map((e) => sealForStorage(h.caseId, e, e.type === 'RequestFiled' ? key : null)),
-      };
-    });
+        events: h.events.map((e) => sealForStorage(h.caseId, e, key, filing?.kind)),
+      });
+    }
     const result = await importEvents(trx, streams);
     // Refused: undo the keys too (the caller's transaction, or ours, must not keep them).
     if (!result.ok) throw new Refused(result);

@@ -1,7 +1,15 @@
 export { developmentKeyEncryptionKey, parseKeyEncryptionKey } from './keyEncryptionKey';
-export { openEvents, readCaseEvents } from './readCaseEvents';
+export { openEvents, readCase, readCaseEvents } from './readCaseEvents';
 export { open, seal, type SealedBox } from './seal';
-export { caseUpcasters, erasedPersonal, openStored, personalFields, sealForStorage, storedSchemaVersion } from './storedForm';
+export {
+  caseUpcasters,
+  erasedPersonal,
+  openStored,
+  personalFields,
+  sealForStorage,
+  storedSchemaVersion,
+  victimFreeText,
+} from './storedForm';
 export {
   createSubjectKeys,
   destroySubjectKey,

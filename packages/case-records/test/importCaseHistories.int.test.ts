@@ -115,7 +115,7 @@ it('refuses a case that exists already, leaving its key as it was', async () => 
 
 it('refuses data the API would refuse (an extra field beside the sealed subject), naming case and event; nothing stored', async () => {
   const caseId = randomUUID();
-  const smuggled = { ...filed(), data: { ...filed().data, passenger: { name: 'CHEN Smuggled', passport: 'E00001111' } } };
+  const smuggled = { ...filed(), data: { ...(filed().data as object), passenger: { name: 'CHEN Smuggled', passport: 'E00001111' } } };
   const result = await importCaseHistories(t.db, kek, [{ caseId, events: [smuggled, verified] }]);
   expect(result).toMatchObject({ ok: false, rejected: { caseId, index: 0, error: { rule: 'import-shape' } } });
   expect(await readStream(t.db, caseId)).toEqual([]);

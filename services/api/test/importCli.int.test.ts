@@ -198,3 +198,15 @@ it("every event's data has the API's shape: an extra field, an overlong or contr
   }
   expect(await eventCount()).toBe(before);
 });
+
+it('an actor with a line break is refused like a token whose sub has one', async () => {
+  const file = join(dir, 'actor.ndjson');
+  const history = JSON.parse(line(randomUUID()));
+  history.events[1].metadata = { actor: 'kh-archive\nv9 forged', party: 'KH' };
+  writeFileSync(file, `${JSON.stringify(history)}\n`);
+  const before = await eventCount();
+  await expect(importFile(file)).rejects.toMatchObject({
+    stderr: expect.stringMatching(/line 1: events\.1\.metadata\.actor: must not contain control/),
+  });
+  expect(await eventCount()).toBe(before);
+});

@@ -16,9 +16,17 @@ export {
   type ErasurePurge,
   type PurgeOutcome,
 } from './purgeErasedKeys';
-export { openEvents, readCaseEvents } from './readCaseEvents';
+export { openEvents, readCase, readCaseEvents } from './readCaseEvents';
 export { open, seal, type SealedBox } from './seal';
-export { caseUpcasters, erasedPersonal, openStored, personalFields, sealForStorage, storedSchemaVersion } from './storedForm';
+export {
+  caseUpcasters,
+  erasedPersonal,
+  openStored,
+  personalFields,
+  sealForStorage,
+  storedSchemaVersion,
+  victimFreeText,
+} from './storedForm';
 export {
   createSubjectKeys,
   destroySubjectKey,
@@ -30,9 +38,25 @@ export {
 export {
   checkCaseHistories,
   importCaseHistories,
+  shapeCaseHistories,
   type CaseHistory,
   type CaseImportResult,
   type ImportRejection,
 } from './importCaseHistories';
 export type { CaseRecordTables, ErasedSubjectsTable, PersonalDataKeysTable, SubjectKeysTable } from './subjectKeys.table';
 export { toDomainEvent } from './toDomainEvent';
+export { birthDate, countryCode, dateRange, identifier, isoDate, isoDateTime, lineBreakingOrBidi, text } from './shapes/fields';
+export {
+  completionBody,
+  erasureConfirmationBody,
+  erasureRequestBody,
+  fileRequestBody,
+  handoverBody,
+  refusalBody,
+  subjectSchema,
+  verificationBody,
+  withdrawalBody,
+  caseKindSchema,
+  type FileRequestBody,
+} from './shapes/commandBodies';
+export { eventDataSchemas, parseEventData, type EventDataCheck } from './shapes/eventData';

@@ -17,6 +17,20 @@ export async function readCaseEvents(
   caseId: string,
   options: ReadStreamOptions = {},
 ): Promise<RecordedEvent[]> {
+  return (await readCase(db, kek, caseId, options)).events;
+}
+
+/**
+ * readCaseEvents with the subject's key it opened them with, which a command on a victim's case
+ * seals its free text under. One query: the stream (as readStream reads it) with its subject's
+ * key row joined to the filing, so a command's read of its case is one round trip, not two.
+ */
+export async function readCase(
+  db: Executor<any>,
+  kek: Buffer,
+  caseId: string,
+  options: ReadStreamOptions = {},
+): Promise<{ events: RecordedEvent[]; key: SubjectKey }> {
   const asOf = options.recordedAtOrBefore ? sql`and e.recorded_at <= ${options.recordedAtOrBefore}` : sql``;
   const upTo = options.toVersion !== undefined ? sql`and e.stream_version <= ${options.toVersion}` : sql``;
   const { rows } = await sql<KeyedRow>`
@@ -29,7 +43,7 @@ export async function readCaseEvents(
     order by e.stream_version`.execute(db);
   const keyRow = rows.find((r) => r.key_case !== null);
   const key = subjectKeyOf(kek, caseId, keyRow ?? undefined);
-  return rows.map((row) => openStored(toRecordedEvent(row), key));
+  return { events: rows.map((row) => openStored(toRecordedEvent(row), key)), key };
 }
 
 /** Opens stored events of any cases (a page of the global log): one key look-up per case. */

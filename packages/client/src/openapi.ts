@@ -991,7 +991,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -1323,7 +1324,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -1693,7 +1695,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -2056,7 +2059,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -2421,7 +2425,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -2784,7 +2789,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -3147,7 +3153,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -3509,7 +3516,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -3858,7 +3866,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;

@@ -3,6 +3,7 @@ import {
   destroySubjectKeyAlongside,
   newSubjectKey,
   openStored,
+  readCase,
   readCaseEvents,
   sealForStorage,
   toDomainEvent,
@@ -84,7 +85,9 @@ export async function executeCommand(
   // Either way the first answer, and no second event, as when the key was looked up first.
   for (let attempt = 1; ; attempt++) {
     // A filing creates its case under an id the route has just made up: nothing to read.
-    const history = request.creates ? [] : await readCaseEvents(db, kek, request.caseId);
+    const { events: history, key: storedKey } = request.creates
+      ? { events: [], key: { state: 'absent' } as SubjectKey }
+      : await readCase(db, kek, request.caseId);
     // Not found before a failed precondition: there is no version to compare with.
     if (!request.creates && history.length === 0) return refuse(db, kek, request, { kind: 'not_found', caseId: request.caseId });
     const version = history.length;
@@ -129,7 +132,10 @@ export async function executeCommand(
       ...(request.idempotency ? [rememberAnswer(request.idempotency, request.caseId, nextVersion)] : []),
       recordAccessAlongside(request.actor, request.caseId, 'command-answer', request.correlationId),
     ];
-    const stored = newEvents.map((e) => sealForStorage(request.caseId, e, subjectKey?.key ?? null));
+    // A victim's case seals its free text under the subject's key, every event (storedForm.ts).
+    const kind = (history[0] ?? decision.events[0])?.data as { kind?: string } | undefined;
+    const sealingKey = subjectKey?.key ?? (storedKey.state === 'present' ? storedKey.key : null);
+    const stored = newEvents.map((e) => sealForStorage(request.caseId, e, sealingKey, kind?.kind));
     let appended: AppendResult;
     try {
       appended = await appendToStream(db, request.caseId, streamType, version === 0 ? 'no_stream' : version, stored, { alongside });
@@ -147,7 +153,7 @@ export async function executeCommand(
       // Crypto-shredding: the answer is read back through the destroyed key, as everyone sees
       // the case from now on. Otherwise it is made from the rows as stored (jsonb's key order),
       // opened: byte for byte what a replay of this request's key will read back.
-      const key: SubjectKey = subjectKey ? { state: 'present', key: subjectKey.key } : { state: 'absent' };
+      const key: SubjectKey = sealingKey ? { state: 'present', key: sealingKey } : { state: 'absent' };
       const events = erases
         ? await readCaseEvents(db, kek, request.caseId, { toVersion: nextVersion })
         : [...history, ...appended.events.map((e) => openStored(e, key))];

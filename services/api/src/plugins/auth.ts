@@ -13,7 +13,7 @@ import {
   type VerifyBearer,
 } from '../auth/verifyBearer';
 import { Problem } from '../errors';
-import { text } from '../schemas/common';
+import { identifier } from '../schemas/common';
 import { bearerToken, verifiedEarlier } from './verifiedTokens';
 
 export interface AuthOptions extends VerifierOptions {
@@ -23,9 +23,12 @@ export interface AuthOptions extends VerifierOptions {
 
 /** The claims CONTRACT.md defines; anything else in the token is ignored. */
 const claimsSchema = z.object({
-  // The subject becomes the events' actor and the idempotency keys' owner: text PostgreSQL can
-  // store (no NUL, no lone surrogate) and no control characters.
-  sub: text(200),
+  // The subject becomes the events' actor, the access log's reader and the idempotency keys'
+  // owner, and is printed by `npm run audit -- replay`: one line of text PostgreSQL can store (no
+  // NUL, no lone surrogate), without any control character (TAB, LF, CR included) or bidi
+  // control that could forge or hide a line. The issuer and kid need no such rule: each must
+  // equal a configured issuer and a key of its set before a token is accepted.
+  sub: identifier(200),
   party: z.enum(parties),
   roles: z.array(z.enum(roles)).min(1),
 });
@@ -127,7 +130,10 @@ export async function authenticate(request: FastifyRequest): Promise<Caller> {
 
 function toCaller(verified: VerifiedBearer): Caller {
   const claims = claimsSchema.safeParse(verified.payload);
-  if (!claims.success) throw new Problem('unauthorized', 'The bearer token lacks valid sub, party or roles claims');
+  if (!claims.success) {
+    const why = claims.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; ');
+    throw new Problem('unauthorized', `The bearer token lacks valid sub, party or roles claims (${why})`);
+  }
   return {
     id: claims.data.sub,
     party: claims.data.party,

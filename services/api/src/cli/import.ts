@@ -15,6 +15,7 @@ import { announceAppends, chainEvents, migrateFor, openDatabase } from '@cco/eve
 import { projectionTables } from '@cco/projections';
 import { z } from 'zod';
 import { migrations } from '../../../../migrations/index';
+import { isProduction } from '../config/production';
 
 // `npm run import -- <file.ndjson> [--batch 2000] [--dry-run]`: back-fills historical case
 // events through the bulk path (importCaseHistories → importEvents), on DATABASE_URL, else on
@@ -42,7 +43,7 @@ if (values.help || !file || !Number.isInteger(batchSize) || batchSize < 1) {
   console.error(usage);
   process.exit(values.help ? 0 : 2);
 }
-if (process.env.NODE_ENV === 'production' && !process.env.PERSONAL_DATA_KEY) {
+if (isProduction(process.env) && !process.env.PERSONAL_DATA_KEY) {
   console.error('PERSONAL_DATA_KEY is required when NODE_ENV=production');
   process.exit(2);
 }

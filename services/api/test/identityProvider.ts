@@ -25,6 +25,12 @@ export class FakeIdentityProvider {
   readonly keys: Key[] = [];
   fetches = 0;
   down = false;
+  /** Take each request and never answer it. */
+  hanging = false;
+  /** Serve a set this many bytes long (its real keys, then filler keys), streamed, without a length. */
+  hugeBytes = 0;
+  /** Bytes of huge sets written so far (what a client made it send before hanging up). */
+  hugeBytesSent = 0;
   private server: Server | undefined;
   url = '';
 
@@ -36,12 +42,33 @@ export class FakeIdentityProvider {
       // Down: the connection is dropped, as an unreachable identity provider would be.
       if (this.down) return void response.socket?.destroy();
       if (request.url !== '/jwks.json') return void response.writeHead(404).end();
+      // Hanging: the request is taken and never answered (a provider stuck behind a proxy).
+      if (this.hanging) return;
+      if (this.hugeBytes > 0) return this.serveHuge(response);
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.jwks()));
     };
     this.server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, serve) : createServer(serve);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}/jwks.json`;
     return this;
+  }
+
+  private serveHuge(response: ServerResponse): void {
+    const filler = Buffer.from(`,${JSON.stringify({ kty: 'OKP', crv: 'Ed25519', kid: 'filler', x: 'A'.repeat(43) })}`.repeat(1000));
+    const head = JSON.stringify(this.jwks()).slice(0, -2);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write(head);
+    let sent = head.length;
+    const more = () => {
+      while (sent < this.hugeBytes && !response.destroyed) {
+        sent += filler.length;
+        this.hugeBytesSent += filler.length;
+        if (!response.write(filler)) return void response.once('drain', more);
+      }
+      if (!response.destroyed) response.end(']}');
+    };
+    response.on('close', () => response.destroy());
+    more();
   }
 
   jwks(): { keys: JWK[] } {

@@ -7,7 +7,7 @@ const liveSchema = z.object({ status: z.literal('live') });
 const readySchema = z.object({
   status: z.enum(['ready', 'unavailable']),
   database: z.enum(['up', 'down']),
-  shuttingDown: z.boolean().describe('The process is closing: it finishes what it has and takes nothing new'),
+  shuttingDown: z.boolean().describe('The process is closing: it finishes what it has and should be sent nothing new'),
 });
 
 /** How long the readiness probe waits for the database: an orchestrator's probe has a timeout of its own. */
@@ -18,7 +18,8 @@ const databaseProbeMs = 3000;
  * - /health/live: the process answers (no database): restart it only when this fails;
  * - /health/ready: it can take requests: its migrations are applied (a process listens only once
  *   they are: migrated by itself, or by the owner before it, see main.ts), the database answers,
- *   and it is not shutting down. Route traffic to it only while this is 200.
+ *   and it is not shutting down (from the first moment of closing: a load balancer stops sending
+ *   while requests in flight finish). Route traffic to it only while this is 200.
  */
 export async function probeRoutes(app: FastifyInstance) {
   let shuttingDown = false;
@@ -46,7 +47,7 @@ export async function probeRoutes(app: FastifyInstance) {
         operationId: 'getReadiness',
         tags: ['operations'],
         security: [],
-        summary: 'Readiness: 200 when migrated, the database answers and the process is not shutting down; else 503',
+        summary: 'Readiness: 200 when migrated and the database answers; 503 while it does not, or the process is shutting down',
         response: { 200: readySchema, 503: readySchema },
       },
     },

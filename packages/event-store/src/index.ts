@@ -15,6 +15,7 @@ export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from
 export { DataDirInUse } from './lockDataDir';
 export { chainedContent, genesisHash, hashEvent } from './hashEvent';
 export { migrateToLatest } from './migrate';
+export { connectionFailure, databaseAddress, DatabaseUnreachable, waitForDatabase } from './waitForDatabase';
 export { commitSafeBound } from './commitSafeBound';
 export { allowOwnerConnection, checkLeastPrivilege, refusalOfOwnerConnection, type PrivilegeCheck } from './assertLeastPrivilege';
 export { liveSchema, ownerSearchPath } from './ownerSchema';

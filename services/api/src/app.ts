@@ -24,6 +24,7 @@ import { commandRoutes } from './routes/commands';
 import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
+import { probeRoutes } from './routes/probes';
 import { projectionRoutes } from './routes/projections';
 import { statisticsRoutes } from './routes/statistics';
 import { transparencyRoutes } from './routes/transparency';
@@ -108,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.workers ?? true) await app.register(relayPlugin, { kafka: options.kafka });
 
   await app.register(healthRoutes, { holdbackAlertMs: limits.holdbackAlertMs });
+  await app.register(probeRoutes);
   if (!api) return app;
   await app.register(commandRoutes);
   await app.register(caseRoutes);

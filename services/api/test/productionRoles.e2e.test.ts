@@ -7,7 +7,7 @@ import { serverProcess } from '@cco/testkit';
 import { createTwoRoleDatabase, type TwoRoleDatabase } from '../../../test/deploy/support';
 import { FakeIdentityProvider } from './identityProvider';
 import { generateSignerKey } from '../src/transparency/noteKeys';
-import { refusalLine, startRefused } from './startRefused';
+import { refusalLine, startRefused } from './productionSupport';
 
 // Production never serves through a connection that could rewrite the log (a superuser, or the
 // tables' owner) without being told it may: one line, no stack, non-zero exit.

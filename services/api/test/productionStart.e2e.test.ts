@@ -10,9 +10,8 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deportationFiling, freePort, serverProcess, type ServerProcess } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { FakeIdentityProvider } from './identityProvider';
-import { generateSignerKey } from '../src/transparency/noteKeys';
-import { startRefused as startRefusedWith } from './startRefused';
+import { FakeIdentityProvider, testCertificate } from './identityProvider';
+import { expectRefusal, productionSettings, startRefused } from './productionSupport';
 
 // What `npm start` runs (services/api/dist/main.mjs, built by the global setup) as a child
 // process: production refuses to start on shared or published secrets, serves two ministries
@@ -23,10 +22,12 @@ const dir = mkdtempSync(join(tmpdir(), 'cco-production-start-'));
 const kh = new FakeIdentityProvider('https://idp.kh.example');
 const cn = new FakeIdentityProvider('https://idp.cn.example');
 const cnJwksFile = join(dir, 'cn-jwks.json');
+// KH's provider over https (production refuses plain http): the child trusts its certificate.
+const tls = testCertificate();
 let db: TestDatabase<any>;
 
 beforeAll(async () => {
-  await kh.start();
+  await kh.start(tls);
   await kh.addKey('kh-1', 'ES256');
   await cn.addKey('cn-1', 'EdDSA');
   // CN as on an air-gapped network: its JWKS is a file. It lists CN's published development key
@@ -40,21 +41,8 @@ afterAll(async () => {
 });
 
 /** Everything a production start needs: each refusal below breaks exactly one thing. */
-const checkpointKey = generateSignerKey('cco.test/production').privateKey;
-const production = (): Record<string, string | undefined> => ({
-  NODE_ENV: 'production',
-  AUTH_KH_JWKS: kh.url,
-  AUTH_KH_ISSUER: kh.issuer,
-  AUTH_CN_JWKS: cnJwksFile,
-  AUTH_CN_ISSUER: cn.issuer,
-  PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
-  CHECKPOINT_SIGNING_KEY: checkpointKey,
-  // This file's database is the superuser's; the roles' refusal: productionRoles.e2e.test.ts.
-  ALLOW_OWNER_CONNECTION: 'true',
-});
-
-/** Starts dist/main.mjs on this file's database with only `env`; resolves when it exits. */
-const startRefused = (env: Record<string, string | undefined>) => startRefusedWith({ DATABASE_URL: db.url, ...env });
+const production = (): Record<string, string | undefined> =>
+  productionSettings({ kh, tls, cn: { issuer: cn.issuer, jwksFile: cnJwksFile }, databaseUrl: db.url });
 
 describe('production refuses to start (one line on stderr, no stack trace, non-zero exit)', () => {
   const refusals: [string, Record<string, string | undefined>, RegExp][] = [
@@ -82,15 +70,9 @@ describe('production refuses to start (one line on stderr, no stack trace, non-z
   ];
 
   it.each(refusals)('%s', async (_name, change, says) => {
-    const { code, stderr, stdout } = await startRefused({ ...production(), ...change });
-    expect(code).not.toBe(0);
-    expect(code).not.toBeNull();
-    const lines = stderr.trim().split('\n');
-    expect(lines, stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^refusing to start \(NODE_ENV=production\): /);
-    expect(lines[0]).toMatch(says);
-    expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
-    expect(stdout).toBe('');
+    const refusal = await startRefused({ ...production(), ...change });
+    expectRefusal(refusal, /^refusing to start \(NODE_ENV=production\): /);
+    expectRefusal(refusal, says);
   });
 });
 

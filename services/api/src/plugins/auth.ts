@@ -43,6 +43,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Verifies a bearer token (without "Bearer "): throws TokenRejected or PartyKeysUnavailable. */
     verifyBearer: VerifyBearer;
+    /** Keys (by kid) a party's set lists that the other party's lists too: trusted by neither (/health degraded). */
+    contestedKeys?: () => { party: Party; kids: string[] }[];
   }
   interface FastifyRequest {
     /** Set by `requireRoles`: who is calling, as the domain sees an actor, and by which key. */
@@ -77,7 +79,18 @@ export const authPlugin = fp(
       onKeysRefused(kids) {
         app.log.error({ party, kids }, `the JWKS of ${party} lists a published development key: it is never trusted here`);
       },
+      onKeysContested(kids) {
+        contested.set(party, kids);
+        if (kids.length > 0)
+          app.log.error(
+            { party, kids },
+            `the JWKS of ${party} lists keys the other party's lists too: neither party's tokens signed with them are trusted`,
+          );
+        else app.log.info({ party }, `the JWKS of ${party} no longer shares keys with the other party's`);
+      },
     }));
+    const contested = new Map<Party, string[]>();
+    app.decorate('contestedKeys', () => [...contested].filter(([, kids]) => kids.length > 0).map(([party, kids]) => ({ party, kids })));
     const lastLogged = new Map<Party, number>();
     app.decorate('verifyBearer', async (token: string) => {
       try {

@@ -1,4 +1,5 @@
 import { readHoldback } from '@cco/event-store';
+import { parties } from '@cco/domain';
 import { readLag } from '@cco/projections';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
@@ -25,7 +26,9 @@ const holdbackSchema = z.object({
 const healthSchema = z.object({
   status: z
     .enum(['ok', 'degraded', 'unavailable'])
-    .describe('`degraded`: serving, but a long transaction of this database holds the log readers back'),
+    .describe(
+      '`degraded`: serving, but a long transaction of this database holds the log readers back, or both parties list the same signing key',
+    ),
   database: z.enum(['up', 'down']),
   projections: z.array(lagSchema).optional().describe('How far each read model is behind the log (a lag is not a failure)'),
   holdback: holdbackSchema.nullable().optional().describe('The oldest open writing transaction of this database, if any'),
@@ -34,6 +37,10 @@ const healthSchema = z.object({
     .nullable()
     .optional()
     .describe('The last whole re-verification of the log against the Merkle tree and the signed checkpoints (null: not run yet)'),
+  contestedKeys: z
+    .array(z.object({ party: z.enum(parties), kids: z.array(z.string()) }))
+    .optional()
+    .describe("Signing keys a party's JWKS lists that the other party's lists too: trusted for neither until one removes them"),
 });
 
 /** How often /health's plugin looks for a transaction holding the readers back, unasked. */
@@ -79,8 +86,10 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
         await sql`select 1`.execute(db);
         const [lag, holdback, run] = await Promise.all([readLag(db), readHoldback(db), readLatestIntegrityRun(db)]);
         const stuck = holdback !== null && holdback.seconds !== null && holdback.seconds * 1000 > options.holdbackAlertMs;
+        const contestedKeys = request.server.contestedKeys?.() ?? [];
         return {
-          status: stuck ? ('degraded' as const) : ('ok' as const),
+          status: stuck || contestedKeys.length > 0 ? ('degraded' as const) : ('ok' as const),
+          ...(contestedKeys.length > 0 ? { contestedKeys } : {}),
           database: 'up' as const,
           projections: lag.map((l) => ({
             name: l.projection,

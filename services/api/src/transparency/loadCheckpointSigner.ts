@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProduction } from '../config/production';
 import { generateSignerKey, parseSignerKey, validKeyName, type NoteSigner } from './noteKeys';
 
 /** The origin line of a development log's checkpoints when CHECKPOINT_ORIGIN is unset. */
@@ -26,7 +27,7 @@ export function loadCheckpointSigner(env: NodeJS.ProcessEnv, dataDir: string): L
       return { error: `CHECKPOINT_ORIGIN (${origin}) must equal the name of CHECKPOINT_SIGNING_KEY (${parsed.name})` };
     return { signer: parsed, development: false };
   }
-  if (env.NODE_ENV === 'production')
+  if (isProduction(env))
     return {
       error: "CHECKPOINT_SIGNING_KEY is required when NODE_ENV=production (the checkpoints' Ed25519 key, PRIVATE+KEY+<origin>+<id>+<key>)",
     };

@@ -15,7 +15,6 @@ import { announceAppends, chainEvents, migrateFor, openDatabase } from '@cco/eve
 import { projectionTables } from '@cco/projections';
 import { z } from 'zod';
 import { migrations } from '../../../../migrations/index';
-import { isProduction } from '../config/production';
 
 // `npm run import -- <file.ndjson> [--batch 2000] [--dry-run]`: back-fills historical case
 // events through the bulk path (importCaseHistories → importEvents), on DATABASE_URL, else on

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { caseUpcasters } from '@cco/case-records';
+import { caseUpcasters } from '@cco/cases';
 import { announceAppends, appendToStream, readAll, upcast, type LogPosition } from '@cco/event-store';
 import {
   createKafka,

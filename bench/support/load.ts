@@ -1,5 +1,6 @@
-import { importCaseHistories, parseKeyEncryptionKey, developmentKeyEncryptionKey } from '@cco/case-records';
-import { chainEvents, type Executor } from '@cco/event-store';
+import { importCaseHistories, parseKeyEncryptionKey, developmentKeyEncryptionKey } from '@cco/cases';
+import { type Executor } from '@cco/event-store';
+import { chainEvents } from '@cco/transparency-log';
 import type { Kysely } from 'kysely';
 import { caseHistories, type HistoryOptions } from '@cco/testkit';
 

@@ -1,16 +1,8 @@
-import {
-  caseEventTypes,
-  checkHistory,
-  fold,
-  roles as knownRoles,
-  type Actor,
-  type CaseEvent,
-  type DomainError,
-  type Party,
-  type Role,
-} from '@cco/domain';
+import { caseEventTypes, checkHistory, fold, type CaseEvent, type DomainError } from '@cco/domain';
 import { importEvents, type Executor, type ExpectedVersion, type ImportResult, type NewEvent } from '@cco/event-store';
+import { importChain } from '@cco/transparency-log';
 import { sql } from 'kysely';
+import { actorOf, caseStreamType } from './caseStream';
 import { readCaseEvents } from './readCaseEvents';
 import { toDomainEvent } from './toDomainEvent';
 import { sealForStorage } from './storedForm';
@@ -35,13 +27,6 @@ export interface ImportRejection {
 }
 
 export type CaseImportResult = ImportResult | { ok: false; rejected: ImportRejection };
-
-/** Who caused an imported event, from its metadata; an absent `roles` means an officer. */
-function actorOf(metadata: NewEvent['metadata']): Actor {
-  const given = Array.isArray(metadata.roles) ? (metadata.roles as Role[]) : ['officer' as const];
-  // A party other than KH or CN is passed as it is: no party rule lets it act.
-  return { id: metadata.actor, party: metadata.party as Party, roles: given.filter((r) => knownRoles.includes(r)) };
-}
 
 /**
  * Replays every history through the deciders (an existing case from its stored events), with
@@ -75,7 +60,7 @@ export async function checkCaseHistories(
  * new case gets its subject's data key (wrapped by `kek`) in the same transaction as its
  * filing, the filing's personal data is sealed under it, every event gets its stored schema
  * version; then `importEvents` writes the events with the store's invariants (expected
- * versions, commit-safe order, immutability; the chainer links them afterwards). All or nothing:
+ * versions, commit-safe order, immutability) and links them into the hash chain. All or nothing:
  * a case not at its expected version leaves no key and no event behind.
  */
 export async function importCaseHistories(
@@ -121,16 +106,15 @@ export async function importCaseHistories(
     }
     const streams = histories.map((h) => {
       const key = keys.get(h.caseId) ?? null;
-      const filed = h.events[0]?.data as { kind?: string } | undefined;
       return {
         streamId: h.caseId,
-        // As executeCommand names them: the kind for a new case ('case' is only ever a fallback).
-        streamType: key ? (filed?.kind ?? 'case') : 'case',
+        streamType: caseStreamType(key !== null, h.events[0]),
         expectedVersion: h.expectedVersion ?? 'no_stream',
         events: h.events.map((e) => sealForStorage(h.caseId, e, e.type === 'RequestFiled' ? key : null)),
       };
     });
-    const result = await importEvents(trx, streams);
+    // Linked into the hash chain in the same transaction: the chain covers the import at its commit.
+    const result = await importEvents(trx, streams, { chain: importChain });
     // Refused: undo the keys too (the caller's transaction, or ours, must not keep them).
     if (!result.ok) throw new Refused(result);
     return result;

@@ -19,3 +19,12 @@ export {
 } from './importCaseHistories';
 export type { CaseRecordTables, SubjectKeysTable } from './subjectKeys.table';
 export { toDomainEvent } from './toDomainEvent';
+export { actorOf, caseEventMetadata, caseStreamType, type CaseActor } from './caseStream';
+export {
+  handleCaseCommand,
+  type CaseCommandDeps,
+  type CaseCommandOutcome,
+  type CaseCommandRefusal,
+  type CaseCommandRequest,
+  type CommandIntent,
+} from './handleCaseCommand';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { chainEvents, readStream, verifyChain, type NewEvent } from '@cco/event-store';
+import { readStream, type NewEvent } from '@cco/event-store';
+import { chainEvents, verifyChain } from '@cco/transparency-log';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';

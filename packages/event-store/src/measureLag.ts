@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { readCheckpoint } from './checkpoints';
+import { readPosition } from './positions';
 import type { Executor, LogPosition } from './types';
 
 export interface Lag {
@@ -16,7 +16,7 @@ export interface Lag {
  * stopped or failing (measured from the oldest unprocessed event, not from the last run).
  */
 export async function measureLag(db: Executor<any>, name: string): Promise<Lag> {
-  const checkpoint = await readCheckpoint(db, name);
+  const checkpoint = await readPosition(db, name);
   const { rows } = await sql<{ events: string; seconds: number | null }>`
     select count(*) as events, extract(epoch from clock_timestamp() - min(recorded_at))::float8 as seconds
     from events where (transaction_id, position) > (${checkpoint.transactionId}::xid8, ${checkpoint.position}::int8)`.execute(db);

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { logStart, type Executor, type LogPosition } from './types';
 
 /** Where the reader `name` stands in commit-safe order (the log's start when it never ran). */
-export async function readCheckpoint(db: Executor<any>, name: string): Promise<LogPosition> {
+export async function readPosition(db: Executor<any>, name: string): Promise<LogPosition> {
   const row = await db.selectFrom('checkpoints').select(['transaction_id', 'position']).where('name', '=', name).executeTakeFirst();
   return row ? { transactionId: String(row.transaction_id), position: String(row.position) } : logStart;
 }
@@ -11,7 +11,7 @@ export async function readCheckpoint(db: Executor<any>, name: string): Promise<L
  * Records that `name` has processed everything up to `at`. Call it in the same transaction as
  * the effects of that processing (a projection's rows), so they commit or vanish together.
  */
-export async function saveCheckpoint(db: Executor<any>, name: string, at: LogPosition): Promise<void> {
+export async function savePosition(db: Executor<any>, name: string, at: LogPosition): Promise<void> {
   await sql`
     insert into checkpoints (name, transaction_id, position) values (${name}, ${at.transactionId}::xid8, ${at.position}::int8)
     on conflict (name) do update set transaction_id = excluded.transaction_id, position = excluded.position, updated_at = now()`.execute(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseHistory } from '@cco/case-records';
+import type { CaseHistory } from '@cco/cases';
 import { offenceCategories, type OffenceCategory } from '@cco/domain';
 import { appendToStream, type Executor, type NewEvent } from '@cco/event-store';
 import { createRandom } from './random';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { appendToStream, type NewEvent } from '../src/index';
+import { appendToStream, type NewEvent } from '@cco/event-store';
 
 /** A minimal event for store tests; the store does not care what the data means. */
 export function anEvent(type = 'Tested', data: unknown = { n: 1 }): NewEvent {

@@ -1,12 +1,18 @@
 import { sql } from 'kysely';
-import { tryLockForTransaction } from './checkpoints';
 import { canonicalContent, genesisHash, hashCanonical } from './hashEvent';
 import { growTree, type TreeNode } from './merkle/growTree';
 import { leafHash } from './merkle/merkleHash';
 import { insertNodes, loadFrontier, readNodeBeyond, readTreeSize } from './merkle/treeStore';
-import { readAll } from './readAll';
-import { toRecordedEvent, type EventRow } from './rows';
-import { logStart, type Executor, type LogPosition, type RecordedEvent } from './types';
+import {
+  logStart,
+  readAll,
+  toRecordedEvent,
+  tryLockForTransaction,
+  type EventRow,
+  type Executor,
+  type LogPosition,
+  type RecordedEvent,
+} from '@cco/event-store';
 
 /** The advisory lock that makes one chainer (or chaining import) at a time. */
 export const chainLock = 'cco_event_chain';

@@ -1,4 +1,4 @@
-import type { Executor } from './types';
+import type { Executor } from '@cco/event-store';
 
 export interface ChainLink {
   seq: string;

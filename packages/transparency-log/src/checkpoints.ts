@@ -1,4 +1,6 @@
-import { readRootHash, readTreeSize, type Executor } from '@cco/event-store';
+import type { Executor } from '@cco/event-store';
+import { readRootHash } from './merkle/readProofs';
+import { readTreeSize } from './merkle/treeStore';
 import { sql } from 'kysely';
 import { cosignatureV1Type, type NoteSigner, type NoteVerifier } from './noteKeys';
 import { checkpointBody, parseNote, signatureLine, signNote } from './signedNote';
@@ -50,6 +52,14 @@ export async function readCheckpointAt(db: Executor<any>, treeSize: number): Pro
       db,
     );
   return rows[0] ? toCheckpoint(rows[0]) : null;
+}
+
+/** The checkpoints issued after tree size `after` (-1: all), in tree-size order, at most `limit`. */
+export async function readCheckpointsAfter(db: Executor<any>, after: number, limit: number): Promise<Checkpoint[]> {
+  const { rows } = await sql<Row>`
+    select tree_size, encode(root_hash, 'hex') as root_hash, note, issued_at from tree_checkpoints
+    where tree_size > ${String(after)}::int8 order by tree_size limit ${limit}`.execute(db);
+  return rows.map(toCheckpoint);
 }
 
 /** The latest checkpoint cosigned by every one of `witnesses` (none configured: null). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { RecordedEvent } from './types';
+import type { RecordedEvent } from '@cco/event-store';
 
 /** The previous hash of the first event in the chain. */
 export const genesisHash = '0'.repeat(64);

@@ -1,4 +1,5 @@
-import type { Executor, LogVerification } from '@cco/event-store';
+import type { Executor } from '@cco/event-store';
+import type { LogVerification } from './verifyLog';
 import { sql } from 'kysely';
 
 export interface IntegrityRun {

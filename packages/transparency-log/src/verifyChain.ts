@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { genesisHash, hashEvent } from './hashEvent';
-import { toRecordedEvent, type EventRow } from './rows';
-import type { Executor } from './types';
+import { toRecordedEvent, type EventRow, type Executor } from '@cco/event-store';
 
 export interface ChainVerification {
   ok: boolean;

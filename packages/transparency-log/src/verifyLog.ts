@@ -5,8 +5,7 @@ import { leafHash } from './merkle/merkleHash';
 import { rangeHash } from './merkle/merkleProofs';
 import { loadFrontier, readLatestCheckpointAndTreeSize, readTreeBounds, storedFromLevel } from './merkle/treeStore';
 import { readRootHash } from './merkle/readProofs';
-import { toRecordedEvent, type EventRow } from './rows';
-import type { Executor } from './types';
+import { toRecordedEvent, type EventRow, type Executor } from '@cco/event-store';
 import { firstUnlinkedEvent } from './verifyChain';
 
 export interface LogVerification {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appendToStream, chainEvents, verifyChain } from '../src/index';
+import { appendToStream } from '@cco/event-store';
+import { chainEvents, verifyChain } from '../src/index';
 import { chainAll as chainAllOf } from '../../../test/support/chainAll';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { anEvent } from './support';
+import { anEvent } from '@cco/testkit';
 
 let t: TestDatabase<any>;
 beforeAll(async () => {

@@ -4,21 +4,25 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index';
 import {
   appendToStream,
-  chainEvents,
-  importEvents,
+  importEvents as importIntoStore,
   logStart,
   migrateToLatest,
   openDatabase,
   readAll,
   readStream,
-  verifyChain,
+  type ImportOptions,
+  type ImportStream,
   type LogPosition,
-} from '../src/index';
+} from '@cco/event-store';
+import { chainEvents, importChain, verifyChain } from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { anEvent } from './support';
+import { anEvent } from '@cco/testkit';
 
 // The bulk back-fill path keeps the append's invariants: expected versions, all or nothing,
-// commit-safe order for readers, immutability, and a chain that verifies.
+// commit-safe order for readers, immutability, and a chain that verifies. Imports here link
+// their own events into the chain (`importChain`), as the case back-fill does.
+const importEvents = (db: Parameters<typeof importIntoStore>[0], streams: readonly ImportStream[], options: ImportOptions = {}) =>
+  importIntoStore(db, streams, { chain: importChain, ...options });
 
 let t: TestDatabase<any>;
 beforeAll(async () => {
@@ -231,6 +235,19 @@ it('leaves its events to the chainer when an older transaction stays open, rathe
     await older;
     while ((await chainEvents(fresh.db)) > 0);
     expect(await verifyChain(fresh.db)).toMatchObject({ ok: true, checked: 4 });
+  } finally {
+    await fresh.close();
+  }
+});
+
+it('without a chain to link into, leaves its events to the chainer', async () => {
+  const fresh = await createTestDatabase();
+  try {
+    const result = await importIntoStore(fresh.db, [{ streamId: randomUUID(), streamType: 'case', events: history(3) }]);
+    expect(result).toMatchObject({ ok: true, chained: false });
+    expect(await verifyChain(fresh.db)).toMatchObject({ ok: true, checked: 0 });
+    expect(await chainEvents(fresh.db)).toBe(3);
+    expect(await verifyChain(fresh.db)).toMatchObject({ ok: true, checked: 3 });
   } finally {
     await fresh.close();
   }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { asInsider } from '@cco/testkit';
-import { appendToStream, chainEvents, readRootHash, readTreeSize, verifyLog } from '../src/index';
+import { asInsider, anEvent, appendStreams } from '@cco/testkit';
+import { appendToStream } from '@cco/event-store';
+import { chainEvents, readRootHash, readTreeSize, verifyLog } from '../src/index';
 import { chainAll } from '../../../test/support/chainAll';
 import { createTestDatabase } from '../../../test/support/testDatabase';
 import { leafHashesInChainOrder, MTH, storedNodes } from './merkleReference';
-import { anEvent, appendStreams } from './support';
 
 // A chain that grew before the tree existed (its links without leaf hashes) is caught up by the
 // chainer, in chain order, to exactly the tree it would have grown with.

@@ -1,22 +1,12 @@
 import { Migrator, sql, type Kysely } from 'kysely';
 import { expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index';
-import {
-  chainEvents,
-  growTree,
-  logStart,
-  openDatabase,
-  readAll,
-  readRootHash,
-  readTreeSize,
-  verifyLog,
-  type RecordedEvent,
-} from '../src/index';
-import { linksAfter, readChainTip } from '../src/chainEvents';
+import { logStart, openDatabase, readAll, type RecordedEvent } from '@cco/event-store';
+import { chainEvents, growTree, linksAfter, readChainTip, readRootHash, readTreeSize, verifyLog } from '../src/index';
 import { chainAll } from '../../../test/support/chainAll';
 import { createEmptyDatabase } from '../../../test/support/testDatabase';
 import { leafHashesInChainOrder, MTH, storedNodes } from './merkleReference';
-import { appendStreams } from './support';
+import { appendStreams } from '@cco/testkit';
 
 // A database in the layout before 20261201000000 (every node a row of merkle_nodes, leaves at
 // level 0), its tree three links behind its chain, migrated up and back down.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { canonicalContent, toRecordedEvent, type EventRow } from '../src/index';
+import { toRecordedEvent, type EventRow } from '@cco/event-store';
+import { canonicalContent } from '../src/index';
 
 // The tree as RFC 9162 §2.1.1, §2.1.3.1 and §2.1.4.1 define it, written out over a list of leaf
 // hashes, sharing no code with the store: what the stored tree is checked against.

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { asInsider } from '@cco/testkit';
+import { asInsider, appendStreams } from '@cco/testkit';
 import { chainEvents, readNodes, readRootHash, readTreeSize, verifyLog } from '../src/index';
 import { chainAll } from '../../../test/support/chainAll';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { sha } from './merkleReference';
-import { appendStreams } from './support';
 
 // What the tree does when its rows were changed behind the service's back: it neither serves
 // nor builds on a node it cannot vouch for, and the integrity check names the place.

@@ -1,20 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  appendToStream,
-  chainEvents,
-  importEvents,
-  readConsistencyProof,
-  readInclusionProof,
-  readRootHash,
-  readTreeSize,
-} from '../src/index';
-import { asInsider } from '@cco/testkit';
+import { appendToStream, importEvents } from '@cco/event-store';
+import { chainEvents, importChain, readConsistencyProof, readInclusionProof, readRootHash, readTreeSize } from '../src/index';
+import { asInsider, anEvent, appendStreams } from '@cco/testkit';
 import { chainAll } from '../../../test/support/chainAll';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 import { leafHashesInChainOrder, MTH, PATH, sha, storedNodes, SUBPROOF } from './merkleReference';
-import { anEvent, appendStreams } from './support';
 
 // The stored tree is checked against one computed here from scratch, from the events as read
 // back, in the chain's order, with the RFC 9162 definitions written out (not the store's code).
@@ -35,7 +27,7 @@ it('grows with the chain, leaf for link, through appends and an inline import, t
     streamType: 'test',
     events: [anEvent('I', { i, s: '\u{1F600}é' })],
   }));
-  expect(await importEvents(t.db, streams, { rowsPerStatement: 7 })).toMatchObject({ ok: true }); // inline, or left to the chainer if an older transaction lingered
+  expect(await importEvents(t.db, streams, { rowsPerStatement: 7, chain: importChain })).toMatchObject({ ok: true }); // inline, or left to the chainer if an older transaction lingered
   await appendToStream(t.db, randomUUID(), 'test', 'no_stream', [anEvent()]);
   while ((await chainEvents(t.db, 4)) > 0);
   await chainAll(t.db);

@@ -1,10 +1,9 @@
 import { sql, type KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { asInsider } from '@cco/testkit';
+import { asInsider, appendStreams } from '@cco/testkit';
 import { readRootHash, readTreeSize, verifyLog } from '../src/index';
 import { chainAll } from '../../../test/support/chainAll';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { appendStreams } from './support';
 
 // The integrity check runs while the log grows: the chainer adds leaves and signs checkpoints
 // under it. A checkpoint signed after the check read the tree's size is no truncation; a

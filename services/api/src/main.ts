@@ -6,7 +6,7 @@ import { migrations } from '../../../migrations/index';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { startMetricsListener } from './plugins/metrics';
-import { loadCheckpointSigner, witnessKeysFrom } from './transparency/loadCheckpointSigner';
+import { loadCheckpointSigner, witnessKeysFrom } from '@cco/transparency-log';
 import type { ApiTables } from './tables';
 
 // `npm start`: the whole service on PORT. Without DATABASE_URL it runs on embedded PGlite in

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { executeCommand, type CommandDeps, type CommandIntent, type CommandRequest } from '../src/commands/executeCommand';
+import { answerOnce, type CommandDeps, type CommandIntent, type CommandRequest } from '../src/idempotency/answerOnce';
 import type { Caller } from '../src/plugins/auth';
 import type { ApiTables } from '../src/tables';
 import { deportationFiling, verification } from '../../../test/support/fixtures';
@@ -24,7 +24,7 @@ const caller = (party: 'KH' | 'CN'): Caller => ({
   kid: 'k1',
 });
 const file = (caseId: string = randomUUID(), more: Partial<CommandRequest> = {}) =>
-  executeCommand(deps, {
+  answerOnce(deps, {
     caseId,
     actor: caller('CN'),
     creates: true,
@@ -33,7 +33,7 @@ const file = (caseId: string = randomUUID(), more: Partial<CommandRequest> = {})
     ...more,
   });
 const verify = (caseId: string, more: Partial<CommandRequest> = {}) =>
-  executeCommand(deps, {
+  answerOnce(deps, {
     caseId,
     actor: caller('KH'),
     creates: false,

@@ -2,9 +2,17 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpointSigner } from '../src/transparency/loadCheckpointSigner';
-import { generateSignerKey, parseSignerKey, parseVerifierKey, type NoteSigner } from '../src/transparency/noteKeys';
-import { checkpointBody, parseCheckpointBody, parseNote, signNote } from '../src/transparency/signedNote';
+import {
+  loadCheckpointSigner,
+  generateSignerKey,
+  parseSignerKey,
+  parseVerifierKey,
+  type NoteSigner,
+  checkpointBody,
+  parseCheckpointBody,
+  parseNote,
+  signNote,
+} from '@cco/transparency-log';
 import { openCheckpoint } from './tlogVerifier';
 
 // The known answer of Go's golang.org/x/mod/sumdb/note (its documented example key and note).

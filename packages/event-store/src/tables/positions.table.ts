@@ -1,7 +1,10 @@
 import type { ColumnType } from 'kysely';
 
-/** Where each reader of the global log stands: the last (transaction_id, position) it processed. */
-export interface CheckpointsTable {
+/**
+ * Where each reader of the global log stands (its position): the last (transaction_id, position)
+ * it processed. The table keeps its first name, `checkpoints`.
+ */
+export interface PositionsTable {
   name: string;
   transaction_id: string;
   position: string;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { logStart, saveCheckpoint, type Executor } from '@cco/event-store';
+import { logStart, savePosition, type Executor } from '@cco/event-store';
 import { sql } from 'kysely';
 import { checkpointOf, tablesOf, type CaseProjection, type Target } from '../caseProjection';
 import { ensureSchema } from './ensureSchema';
@@ -43,7 +43,7 @@ export async function createShadow(trx: Executor<any>, projection: CaseProjectio
     .deleteFrom('checkpoints')
     .where('name', 'like', `${checkpointOf(projection)}@rebuild:%`)
     .execute();
-  await saveCheckpoint(trx, run.target.checkpoint, logStart);
+  await savePosition(trx, run.target.checkpoint, logStart);
   await ensureSchema(trx, shadowSchema);
   for (const table of tablesOf(projection)) {
     await sql`drop table if exists ${sql.id(shadowSchema, table)}`.execute(trx);

@@ -1,4 +1,4 @@
-import type { Executor } from '../types';
+import type { Executor } from '@cco/event-store';
 import { consistencyProof, inclusionProof, nodesFor, rootHash, type NodeLookup } from './merkleProofs';
 import { consistencyRanges, inclusionRanges, type NodeId, type Range } from './merkleRanges';
 import { readNodes, readTreeSize } from './treeStore';

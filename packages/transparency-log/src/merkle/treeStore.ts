@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../types';
+import type { Executor } from '@cco/event-store';
 import { frontierOf, type TreeNode } from './growTree';
 import { nodeHash } from './merkleHash';
 import type { NodeId } from './merkleRanges';

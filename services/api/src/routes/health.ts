@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
-import { readLatestIntegrityRun } from '../transparency/integrityRuns';
+import { readLatestIntegrityRun } from '@cco/transparency-log';
 
 const lagSchema = z.object({
   name: z.string(),

@@ -1,34 +1,21 @@
-export {
-  appendToStream,
-  type AlongsideWrite,
-  type AppendOptions,
-  type ClaimedRows,
-  type AppendResult,
-  type WrongExpectedVersion,
-} from './appendToStream';
+// What other workspaces use of the store, and nothing more: the store's own tests import the
+// rest by relative path.
+export { appendToStream, type AlongsideWrite, type AppendResult } from './appendToStream';
 export { readPosition, savePosition, tryLockForTransaction } from './positions';
-export { measureLag, type Lag } from './measureLag';
-export { announceAppends, type AnnounceOptions, type Announcer } from './announceAppends';
-export { eventsChannel, openDatabase, type Database, type DatabaseOptions } from './database';
-export { DataDirInUse } from './lockDataDir';
+export { measureLag } from './measureLag';
+export { announceAppends } from './announceAppends';
+export { eventsChannel, openDatabase, type Database } from './database';
 export { migrateToLatest } from './migrate';
 export { commitSafeBound } from './commitSafeBound';
-export { migrateAsOwner, migrateFor, type MigrateAsOwnerOptions, type OwnerMigration } from './migrateAsOwner';
-export { assertCannotRewriteHistory, grantServiceRole, rebuildSchemas, type GrantOutcome, type ServiceGrants } from './grantServiceRole';
+export { migrateAsOwner, migrateFor } from './migrateAsOwner';
+export { grantServiceRole } from './grantServiceRole';
 export { logPositionOf, readAll, type ReadAllResult } from './readAll';
 export { readAhead, type ReadAhead } from './readAhead';
-export { readHoldback, type Holdback } from './readHoldback';
+export { readHoldback } from './readHoldback';
 export { readStream, type ReadStreamOptions } from './readStream';
-export { eventColumns, toRecordedEvent, type EventRow } from './rows';
-export { runCatchUp, type CatchUp, type CatchUpOptions } from './runCatchUp';
-export type * from './tables';
+export { toRecordedEvent, type EventRow } from './rows';
+export { runCatchUp, type CatchUp } from './runCatchUp';
+export type { StoreTables } from './tables';
 export * from './types';
 export { currentSchemaVersion, upcast, type Upcasters } from './upcast';
-export {
-  importEvents,
-  type ImportChain,
-  type ImportLinker,
-  type ImportOptions,
-  type ImportResult,
-  type ImportStream,
-} from './importEvents';
+export { importEvents, type ImportChain, type ImportLinker, type ImportOptions, type ImportResult, type ImportStream } from './importEvents';

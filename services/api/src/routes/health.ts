@@ -70,7 +70,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
           database: 'up' as const,
           projections: lag.map((l) => ({
             name: l.projection,
-            checkpoint: `${l.checkpoint.transactionId}.${l.checkpoint.position}`,
+            checkpoint: `${l.position.transactionId}.${l.position.position}`,
             eventsBehind: l.eventsBehind,
             secondsBehind: Math.round(l.secondsBehind * 1000) / 1000,
           })),

@@ -18,4 +18,11 @@ export { runCatchUp, type CatchUp } from './runCatchUp';
 export type { StoreTables } from './tables';
 export * from './types';
 export { currentSchemaVersion, upcast, type Upcasters } from './upcast';
-export { importEvents, type ImportChain, type ImportLinker, type ImportOptions, type ImportResult, type ImportStream } from './importEvents';
+export {
+  importEvents,
+  type ImportChain,
+  type ImportLinker,
+  type ImportOptions,
+  type ImportResult,
+  type ImportStream,
+} from './importEvents';

@@ -37,7 +37,9 @@ COPY --from=build /app/services/api/dist ./services/api/dist
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
-# /health is 200 once the process can take requests (CCO_ROLE=worker serves it too).
+# /health/ready is 200 once migrated with the database answering, 503 while it does not or while
+# shutting down (CCO_ROLE=worker serves it too). An orchestrator with probes of its own uses
+# /health/live for liveness (no database: a database outage must not restart every instance).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "--enable-source-maps", "services/api/dist/main.mjs"]

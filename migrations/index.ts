@@ -12,6 +12,8 @@ import * as accessCredential from './20261130020000_access_credential';
 import * as transparencyLog from './20261130100000_transparency_log';
 import * as merkleLeavesInChain from './20261201000000_merkle_leaves_in_chain';
 import * as statisticsWindowCovering from './20261202000000_statistics_window_covering';
+import * as personalDataKeyEpochs from './20261203000000_personal_data_key_epochs';
+import * as ownerRunsOnlyItsOwnCode from './20261203010000_owner_runs_only_its_own_code';
 
 /**
  * Every migration, by name. Listed statically (not read from the folder) so that they run the
@@ -31,4 +33,6 @@ export const migrations: Record<string, Migration> = {
   '20261130100000_transparency_log': transparencyLog,
   '20261201000000_merkle_leaves_in_chain': merkleLeavesInChain,
   '20261202000000_statistics_window_covering': statisticsWindowCovering,
+  '20261203000000_personal_data_key_epochs': personalDataKeyEpochs,
+  '20261203010000_owner_runs_only_its_own_code': ownerRunsOnlyItsOwnCode,
 };

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, identityProviders, serverProcess, type Claims, type ServerProcess } from '@cco/testkit';
 import { generateSignerKey } from '@cco/transparency-log';
+import { benchKek } from './load';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The transparency log's signing key, one per benchmark run (production requires one). */
@@ -44,9 +44,11 @@ export async function startService(
   const service = await serverProcess(
     {
       NODE_ENV: 'production',
+      // The benchmark's database is the superuser's (production refuses that unless allowed).
+      ALLOW_OWNER_CONNECTION: 'true',
       ...identities.env,
       METRICS_PORT: String(metricsPort),
-      PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
+      PERSONAL_DATA_KEY: benchKek.toString('base64'),
       CHECKPOINT_SIGNING_KEY: checkpointKey,
       LOG_LEVEL: 'info',
       ...env,

@@ -68,6 +68,17 @@ export async function createTwoRoleDatabase(label: string): Promise<TwoRoleDatab
   };
 }
 
+/** Runs one query on `url` (a connection of its own) and returns its rows. */
+export async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<T>(text, values)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
 /**
  * Runs `text` on `url` in a transaction that is rolled back either way, and returns PostgreSQL's
  * error code (undefined if it succeeded).

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +37,11 @@ export const testAuth: AuthOptions = {
 /** A token of `party`'s identity provider (its development key) for these roles. */
 export const testToken = (party: Party, ...roles: Role[]) =>
   validToken({ sub: `${party.toLowerCase()}-${roles.join('-')}`, party, roles }, 8 * 3600);
-/** The key-encryption key of the test servers (tests that open sealed rows by hand need it). */
-export const testPersonalDataKey = Buffer.alloc(32, 'test-kek');
+/**
+ * The key-encryption key of the test servers (tests that open sealed rows by hand need it): fixed,
+ * and random-looking, since a key of few distinct bytes is refused (parseKeyEncryptionKey).
+ */
+export const testPersonalDataKey = createHash('sha256').update('test-kek').digest();
 
 export interface TestApp {
   app: FastifyInstance;

@@ -1,7 +1,7 @@
 import { decide, fold, type CaseCommand, type DomainError } from '@cco/domain';
 import { appendToStream, type AlongsideWrite, type AppendResult, type Executor, type RecordedEvent } from '@cco/event-store';
 import { caseEventMetadata, caseStreamType, type CaseActor } from './caseStream';
-import { readCaseEvents } from './readCaseEvents';
+import { readCase, readCaseEvents } from './readCaseEvents';
 import { openStored, sealForStorage } from './storedForm';
 import { destroySubjectKeyAlongside, newSubjectKey, type SubjectKey } from './subjectKeys';
 import { toDomainEvent } from './toDomainEvent';
@@ -50,6 +50,8 @@ export interface CaseCommandDeps {
   personalDataKey: Buffer;
   /** Called once the command's events have committed: wakes the log's readers. */
   announceAppend?: () => void;
+  /** Called once an erasure has committed: the deleted key row's versions are to be vacuumed away. */
+  erasureCommitted?: () => void;
 }
 
 const maxAttempts = 5;
@@ -62,12 +64,14 @@ const maxAttempts = 5;
  * of the command was written.
  */
 export async function handleCaseCommand(
-  { db, personalDataKey: kek, announceAppend }: CaseCommandDeps,
+  { db, personalDataKey: kek, announceAppend, erasureCommitted }: CaseCommandDeps,
   request: CaseCommandRequest,
 ): Promise<CaseCommandOutcome> {
   for (let attempt = 1; ; attempt++) {
     // A filing creates its case under an id the caller has just made up: nothing to read.
-    const history = request.creates ? [] : await readCaseEvents(db, kek, request.caseId);
+    const { events: history, key: storedKey } = request.creates
+      ? { events: [], key: { state: 'absent' } as SubjectKey }
+      : await readCase(db, kek, request.caseId);
     // Not found before a failed precondition: there is no version to compare with.
     if (!request.creates && history.length === 0) return { kind: 'not_found', caseId: request.caseId };
     const version = history.length;
@@ -91,19 +95,23 @@ export async function handleCaseCommand(
     const nextVersion = version + newEvents.length;
     const alongside = [
       ...(subjectKey ? [subjectKey.write] : []),
-      ...(erases ? [destroySubjectKeyAlongside(request.caseId)] : []),
+      ...(erases ? destroySubjectKeyAlongside(request.caseId) : []),
       ...(request.alongside?.(nextVersion) ?? []),
     ];
-    const stored = newEvents.map((e) => sealForStorage(request.caseId, e, subjectKey?.key ?? null));
+    // A victim's case seals its free text under the subject's key, every event (storedForm.ts).
+    const kind = (history[0] ?? decision.events[0])?.data as { kind?: string } | undefined;
+    const sealingKey = subjectKey?.key ?? (storedKey.state === 'present' ? storedKey.key : null);
+    const stored = newEvents.map((e) => sealForStorage(request.caseId, e, sealingKey, kind?.kind));
     const appended: AppendResult = await appendToStream(db, request.caseId, streamType, version === 0 ? 'no_stream' : version, stored, {
       alongside,
     });
     if (appended.ok) {
       announceAppend?.();
+      if (erases) erasureCommitted?.();
       // Crypto-shredding: the answer is read back through the destroyed key, as everyone sees
       // the case from now on. Otherwise it is made from the rows as stored (jsonb's key order),
       // opened: byte for byte what a later read of this version gives.
-      const key: SubjectKey = subjectKey ? { state: 'present', key: subjectKey.key } : { state: 'absent' };
+      const key: SubjectKey = sealingKey ? { state: 'present', key: sealingKey } : { state: 'absent' };
       const events = erases
         ? await readCaseEvents(db, kek, request.caseId, { toVersion: nextVersion })
         : [...history, ...appended.events.map((e) => openStored(e, key))];

@@ -3,8 +3,9 @@ import { importEvents, type Executor, type ExpectedVersion, type ImportResult, t
 import { importChain } from '@cco/transparency-log';
 import { sql } from 'kysely';
 import { actorOf, caseStreamType } from './caseStream';
-import { readCaseEvents } from './readCaseEvents';
+import { readCase, readCaseEvents } from './readCaseEvents';
 import { toDomainEvent } from './toDomainEvent';
+import { parseEventData } from './shapes/eventData';
 import { sealForStorage } from './storedForm';
 import { createSubjectKeys } from './subjectKeys';
 
@@ -29,11 +30,46 @@ export interface ImportRejection {
 export type CaseImportResult = ImportResult | { ok: false; rejected: ImportRejection };
 
 /**
- * Replays every history through the deciders (an existing case from its stored events), with
+ * Every event's data checked with the API's own shapes (eventData.ts): unknown fields, lengths,
+ * characters and formats as a live command would be refused for them. The histories with their
+ * data as the API would have stored it (defaults filled in), or the first event that fails.
+ */
+export function shapeCaseHistories(
+  histories: readonly CaseHistory[],
+): { ok: true; histories: CaseHistory[] } | { ok: false; rejected: ImportRejection } {
+  const shaped: CaseHistory[] = [];
+  for (const h of histories) {
+    const events: NewEvent[] = [];
+    for (const [index, e] of h.events.entries()) {
+      const checked = parseEventData(e.type, e.data);
+      if (!checked.ok)
+        return {
+          ok: false,
+          rejected: { caseId: h.caseId, index, error: { code: 'rule_violation', rule: 'import-shape', message: checked.message } },
+        };
+      events.push({ ...e, data: checked.data });
+    }
+    shaped.push({ ...h, events });
+  }
+  return { ok: true, histories: shaped };
+}
+
+/**
+ * Checks every event's shape (shapeCaseHistories), then replays every history through the deciders (an existing case from its stored events), with
  * `now` as the time of recording: the first case that breaks a rule, or undefined. The same
  * rules as live commands: who may act, order, chronology, warrant, dual criminality, dates.
  */
 export async function checkCaseHistories(
+  db: Executor<any>,
+  kek: Buffer,
+  histories: readonly CaseHistory[],
+  now: Date,
+): Promise<ImportRejection | undefined> {
+  const shaped = shapeCaseHistories(histories);
+  return shaped.ok ? checkShapedHistories(db, kek, shaped.histories, now) : shaped.rejected;
+}
+
+async function checkShapedHistories(
   db: Executor<any>,
   kek: Buffer,
   histories: readonly CaseHistory[],
@@ -66,10 +102,10 @@ export async function checkCaseHistories(
 export async function importCaseHistories(
   db: Executor<any>,
   kek: Buffer,
-  histories: readonly CaseHistory[],
+  given: readonly CaseHistory[],
   options: { now?: Date } = {},
 ): Promise<CaseImportResult> {
-  for (const h of histories) {
+  for (const h of given) {
     const filings = h.events.filter((e) => e.type === 'RequestFiled').length;
     const unknown = h.events.find((e) => !knownTypes.has(e.type));
     if (unknown) throw new Error(`case ${h.caseId}: ${unknown.type} is not a case event type`);
@@ -78,8 +114,12 @@ export async function importCaseHistories(
       throw new Error(`case ${h.caseId}: a new case starts with its one RequestFiled, and only a new case has one`);
     }
   }
+  // Stored as the API would store them: the shapes checked, their defaults filled in.
+  const shaped = shapeCaseHistories(given);
+  if (!shaped.ok) return shaped;
+  const { histories } = shaped;
   const run = async (trx: Executor<any>): Promise<CaseImportResult> => {
-    const rejected = await checkCaseHistories(trx, kek, histories, options.now ?? new Date());
+    const rejected = await checkShapedHistories(trx, kek, histories, options.now ?? new Date());
     if (rejected) return { ok: false, rejected };
     // The keys first, in the same transaction: a case never exists without its subject's key.
     const fresh = histories.filter((h) => (h.expectedVersion ?? 'no_stream') === 'no_stream');
@@ -104,15 +144,20 @@ export async function importCaseHistories(
         })),
       });
     }
-    const streams = histories.map((h) => {
-      const key = keys.get(h.caseId) ?? null;
-      return {
+    const streams = [];
+    for (const h of histories) {
+      const created = keys.get(h.caseId);
+      // A case extended: its kind and key as stored (a victim's free text is sealed under it).
+      const existing = created ? undefined : await readCase(trx, kek, h.caseId, { toVersion: 1 });
+      const filing = (created ? h.events[0] : existing?.events[0])?.data as { kind?: string } | undefined;
+      const key = created ?? (existing?.key.state === 'present' ? existing.key.key : null);
+      streams.push({
         streamId: h.caseId,
-        streamType: caseStreamType(key !== null, h.events[0]),
+        streamType: caseStreamType(created !== undefined, h.events[0]),
         expectedVersion: h.expectedVersion ?? 'no_stream',
-        events: h.events.map((e) => sealForStorage(h.caseId, e, e.type === 'RequestFiled' ? key : null)),
-      };
-    });
+        events: h.events.map((e) => sealForStorage(h.caseId, e, key, filing?.kind)),
+      });
+    }
     // Linked into the hash chain in the same transaction: the chain covers the import at its commit.
     const result = await importEvents(trx, streams, { chain: importChain });
     // Refused: undo the keys too (the caller's transaction, or ours, must not keep them).

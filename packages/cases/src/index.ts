@@ -1,7 +1,32 @@
-export { developmentKeyEncryptionKey, parseKeyEncryptionKey } from './keyEncryptionKey';
-export { openEvents, readCaseEvents } from './readCaseEvents';
+export { developmentKeyEncryptionKey, keyFingerprint, parseKeyEncryptionKey } from './keyEncryptionKey';
+export {
+  assertPersonalDataKey,
+  checkPersonalDataKey,
+  personalDataKeyRefusal,
+  personalDataKeyFor,
+  PersonalDataKeyRefused,
+  type PersonalDataKeyCheck,
+} from './personalDataKeys';
+export { rotatePersonalDataKey, type RotationOutcome } from './rotatePersonalDataKey';
+export {
+  countPendingPurges,
+  purgeErasedKeys,
+  startErasurePurge,
+  subjectKeysTable,
+  type ErasurePurge,
+  type PurgeOutcome,
+} from './purgeErasedKeys';
+export { openEvents, readCase, readCaseEvents } from './readCaseEvents';
 export { open, seal, type SealedBox } from './seal';
-export { caseUpcasters, erasedPersonal, openStored, personalFields, sealForStorage, storedSchemaVersion } from './storedForm';
+export {
+  caseUpcasters,
+  erasedPersonal,
+  openStored,
+  personalFields,
+  sealForStorage,
+  storedSchemaVersion,
+  victimFreeText,
+} from './storedForm';
 export {
   createSubjectKeys,
   destroySubjectKey,
@@ -13,11 +38,12 @@ export {
 export {
   checkCaseHistories,
   importCaseHistories,
+  shapeCaseHistories,
   type CaseHistory,
   type CaseImportResult,
   type ImportRejection,
 } from './importCaseHistories';
-export type { CaseRecordTables, SubjectKeysTable } from './subjectKeys.table';
+export type { CaseRecordTables, ErasedSubjectsTable, PersonalDataKeysTable, SubjectKeysTable } from './subjectKeys.table';
 export { toDomainEvent } from './toDomainEvent';
 export { actorOf, caseEventMetadata, caseStreamType, type CaseActor } from './caseStream';
 export {
@@ -28,3 +54,18 @@ export {
   type CaseCommandRequest,
   type CommandIntent,
 } from './handleCaseCommand';
+export { birthDate, countryCode, dateRange, identifier, isoDate, isoDateTime, lineBreakingOrBidi, text } from './shapes/fields';
+export {
+  completionBody,
+  erasureConfirmationBody,
+  erasureRequestBody,
+  fileRequestBody,
+  handoverBody,
+  refusalBody,
+  subjectSchema,
+  verificationBody,
+  withdrawalBody,
+  caseKindSchema,
+  type FileRequestBody,
+} from './shapes/commandBodies';
+export { eventDataSchemas, parseEventData, type EventDataCheck } from './shapes/eventData';

@@ -113,3 +113,13 @@ it('refuses a case that exists already, leaving its key as it was', async () => 
   expect(after.rows[0]!.wrapped_key.equals(before.rows[0]!.wrapped_key)).toBe(true);
   expect((await readCaseEvents(t.db, kek, caseId)).map((e) => e.type)).toEqual(['RequestFiled']);
 });
+
+it('refuses data the API would refuse (an extra field beside the sealed subject), naming case and event; nothing stored', async () => {
+  const caseId = randomUUID();
+  const smuggled = { ...filed(), data: { ...(filed().data as object), passenger: { name: 'CHEN Smuggled', passport: 'E00001111' } } };
+  const result = await importCaseHistories(t.db, kek, [{ caseId, events: [smuggled, verified] }]);
+  expect(result).toMatchObject({ ok: false, rejected: { caseId, index: 0, error: { rule: 'import-shape' } } });
+  expect(await readStream(t.db, caseId)).toEqual([]);
+  const { rows } = await sql`select 1 from subject_keys where case_id = ${caseId}`.execute(t.db);
+  expect(rows).toEqual([]);
+});

@@ -18,6 +18,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: 200 while the process answers (the database is not asked) */
+        get: operations["getLiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: 200 when migrated and the database answers; 503 while it does not, or the process is shutting down */
+        get: operations["getReadiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases": {
         parameters: {
             query?: never;
@@ -500,7 +534,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /**
-                         * @description `degraded`: serving, but a long transaction of this database holds the log readers back
+                         * @description `degraded`: serving, but a long transaction of this database holds the log readers back, or both parties list the same signing key
                          * @enum {string}
                          */
                         status: "ok" | "degraded" | "unavailable";
@@ -519,7 +553,7 @@ export interface operations {
                         holdback?: {
                             /** @description The PostgreSQL backend whose open transaction holds the log readers back */
                             pid: number;
-                            /** @description How long that transaction has been open; null when the service role may not see it */
+                            /** @description How long that transaction has been open: from its start where the service's role may read it, else since the service first saw it (short by at most a few seconds) */
                             seconds: number | null;
                         } | null;
                         /** @description The last whole re-verification of the log against the Merkle tree and the signed checkpoints (null: not run yet) */
@@ -529,6 +563,12 @@ export interface operations {
                             treeSize: number;
                             firstBrokenPosition: string | null;
                         } | null;
+                        /** @description Signing keys a party's JWKS lists that the other party's lists too: trusted for neither until one removes them */
+                        contestedKeys?: {
+                            /** @enum {string} */
+                            party: "KH" | "CN";
+                            kids: string[];
+                        }[];
                     };
                 };
             };
@@ -561,7 +601,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /**
-                         * @description `degraded`: serving, but a long transaction of this database holds the log readers back
+                         * @description `degraded`: serving, but a long transaction of this database holds the log readers back, or both parties list the same signing key
                          * @enum {string}
                          */
                         status: "ok" | "degraded" | "unavailable";
@@ -580,7 +620,7 @@ export interface operations {
                         holdback?: {
                             /** @description The PostgreSQL backend whose open transaction holds the log readers back */
                             pid: number;
-                            /** @description How long that transaction has been open; null when the service role may not see it */
+                            /** @description How long that transaction has been open: from its start where the service's role may read it, else since the service first saw it (short by at most a few seconds) */
                             seconds: number | null;
                         } | null;
                         /** @description The last whole re-verification of the log against the Merkle tree and the signed checkpoints (null: not run yet) */
@@ -590,6 +630,120 @@ export interface operations {
                             treeSize: number;
                             firstBrokenPosition: string | null;
                         } | null;
+                        /** @description Signing keys a party's JWKS lists that the other party's lists too: trusted for neither until one removes them */
+                        contestedKeys?: {
+                            /** @enum {string} */
+                            party: "KH" | "CN";
+                            kids: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "live";
+                    };
+                };
+            };
+            /** @description application/problem+json (RFC 9457) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        /** @description The domain rule that rejected the command */
+                        rule?: string;
+                        errors?: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready" | "unavailable";
+                        /** @enum {string} */
+                        database: "up" | "down";
+                        /** @description The process is closing: it finishes what it has and should be sent nothing new */
+                        shuttingDown: boolean;
+                    };
+                };
+            };
+            /** @description application/problem+json (RFC 9457) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        instance?: string;
+                        /** @description The domain rule that rejected the command */
+                        rule?: string;
+                        errors?: {
+                            path: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready" | "unavailable";
+                        /** @enum {string} */
+                        database: "up" | "down";
+                        /** @description The process is closing: it finishes what it has and should be sent nothing new */
+                        shuttingDown: boolean;
                     };
                 };
             };
@@ -991,7 +1145,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -1323,7 +1478,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -1693,7 +1849,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -2056,7 +2213,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -2421,7 +2579,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -2784,7 +2943,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -3147,7 +3307,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -3509,7 +3670,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;
@@ -3858,7 +4020,8 @@ export interface operations {
                         } | null;
                         /** @description Victims: erasure of the personal data */
                         erasure: {
-                            reason: string;
+                            /** @description Free text of a victim’s case: erased with the personal data (null from then on) */
+                            reason: string | null;
                             requestedAt: string;
                             erasedAt: string | null;
                         } | null;

@@ -30,8 +30,8 @@ export interface CaseView {
   completion: CompletedData | null;
   refusal: RefusedData | null;
   withdrawal: WithdrawnData | null;
-  /** Victims: the erasure of the subject's personal data, once asked for. */
-  erasure: { reason: string; requestedAt: string; erasedAt: string | null } | null;
+  /** Victims: the erasure of the subject's personal data, once asked for; its reason goes with the data (null once erased). */
+  erasure: { reason: string | null; requestedAt: string; erasedAt: string | null } | null;
   filedAt: string;
   verifiedAt: string | null;
   handedOverAt: string | null;
@@ -102,7 +102,8 @@ function apply(view: CaseView, event: CaseEvent): CaseView {
     case 'RequestWithdrawn':
       return { ...view, withdrawal: event.data, withdrawnAt: at };
     case 'ErasureRequested':
-      return { ...view, erasure: { reason: event.data.reason, requestedAt: at, erasedAt: null } };
+      // Free text of a victim's case, sealed under the subject's key: gone once the key is.
+      return { ...view, erasure: { reason: event.data.reason ?? null, requestedAt: at, erasedAt: null } };
     case 'PersonalDataErased':
       return { ...view, erasure: view.erasure && { ...view.erasure, erasedAt: at } };
   }

@@ -260,4 +260,14 @@ describe('plausible content (422)', () => {
       .when(fileRequest({ ...deportationFiling, warrant: { ...deportationFiling.warrant!, issuedOn: tomorrow } }))
       .thenError('rule_violation', 'warrant-in-future');
   });
+  it('nor a warrant issued after the day the request was filed (business time)', () => {
+    const filedOn = '2019-03-01T10:00:00.000Z';
+    const warrant = (issuedOn: string) => ({ ...deportationFiling, warrant: { ...deportationFiling.warrant!, issuedOn } });
+    given()
+      .when(fileRequest(warrant('2019-03-02'), { occurredAt: filedOn }))
+      .thenError('rule_violation', 'warrant-after-filing');
+    given()
+      .when(fileRequest(warrant('2019-03-01'), { occurredAt: filedOn }))
+      .thenEvent('RequestFiled');
+  });
 });

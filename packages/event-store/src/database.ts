@@ -19,6 +19,11 @@ export interface DatabaseOptions {
   url?: string | undefined;
   dataDir?: string | undefined;
   poolSize?: number;
+  /**
+   * Pins every connection's search_path (the tables' owner: see ownerSchema.ts), set at
+   * connection start so that no statement of the session runs without it.
+   */
+  searchPath?: string;
   /** Called when an idle pooled connection fails (e.g. the server restarted). */
   onPoolError?: (error: Error) => void;
 }
@@ -31,6 +36,7 @@ function openPostgres<T>(url: string, options: DatabaseOptions): Database<T> {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    ...(options.searchPath === undefined ? {} : { options: `-c search_path=${options.searchPath}` }),
     // int8 stays a string (pg's default); so does xid8, which pg does not know.
   });
   pool.on('error', (error) => options.onPoolError?.(error));

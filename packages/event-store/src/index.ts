@@ -6,9 +6,12 @@ export { measureLag } from './measureLag';
 export { announceAppends } from './announceAppends';
 export { eventsChannel, openDatabase, type Database } from './database';
 export { migrateToLatest } from './migrate';
+export { connectionFailure, databaseAddress, DatabaseUnreachable, waitForDatabase } from './waitForDatabase';
 export { commitSafeBound } from './commitSafeBound';
+export { allowOwnerConnection, checkLeastPrivilege, refusalOfOwnerConnection, type PrivilegeCheck } from './assertLeastPrivilege';
+export { liveSchema, ownerSearchPath } from './ownerSchema';
 export { migrateAsOwner, migrateFor } from './migrateAsOwner';
-export { grantServiceRole } from './grantServiceRole';
+export { assertCannotRewriteHistory, grantServiceRole, rebuildSchemas } from './grantServiceRole';
 export { logPositionOf, readAll, type ReadAllResult } from './readAll';
 export { readAhead, type ReadAhead } from './readAhead';
 export { readHoldback } from './readHoldback';
@@ -26,3 +29,4 @@ export {
   type ImportResult,
   type ImportStream,
 } from './importEvents';
+export { readReport, vacuumerFor, type Vacuumer } from './vacuumTable';

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, realpathSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /** Another live process holds the embedded database's directory. */
@@ -28,11 +28,12 @@ const alive = (pid: number) => {
  * of its own, and a second process opening the same files (a CLI beside `npm start`) corrupts
  * what the first one has cached. A lock file beside the directory (not in it: PGlite decides
  * whether to initialise by what it finds there) holds the owner's pid, created exclusively; a
- * lock whose process is gone is taken over. Returns the release.
+ * lock whose process is gone is taken over. The lock is on the directory's real path: another
+ * name for the same directory (a symlink to it, or through a symlinked parent) must find the
+ * same lock. Returns the release.
  */
 export function lockDataDir(dataDir: string): () => void {
-  const dir = resolve(dataDir);
-  mkdirSync(dirname(dir), { recursive: true });
+  const dir = realDirectory(dataDir);
   const lockFile = join(dirname(dir), `.${basename(dir)}.lock`);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -57,4 +58,15 @@ export function lockDataDir(dataDir: string): () => void {
       // already gone
     }
   };
+}
+
+/** The real path of `dataDir` (its parent created if need be); a directory not made yet: its real parent and its name. */
+function realDirectory(dataDir: string): string {
+  const given = resolve(dataDir);
+  mkdirSync(dirname(given), { recursive: true });
+  try {
+    return realpathSync(given);
+  } catch {
+    return join(realpathSync(dirname(given)), basename(given));
+  }
 }

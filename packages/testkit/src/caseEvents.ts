@@ -39,7 +39,7 @@ export function filed({ kind = 'deportation', by = 'CN', offences = ['telecom_fr
       : {
           ...base,
           offences: offences.map((category) => ({ category, description: 'call centre' })),
-          warrant: { reference: 'W-1', issuedBy: 'PSB', issuedOn: '2014-01-01' },
+          warrant: { reference: 'W-1', issuedBy: 'PSB', issuedOn: '1992-02-09' },
         };
   return { type: 'RequestFiled', occurredAt, data, metadata: metadata(by) };
 }

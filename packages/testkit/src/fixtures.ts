@@ -19,7 +19,7 @@ export const deportationFiling = {
     documents: [{ type: 'passport', number: passportNumber, issuingCountry: 'CN' }],
   },
   offences: [{ category: 'telecom_fraud', description: 'investment scam call centre' }],
-  warrant: { reference: 'GZ-PSB-2019-0042', issuedBy: 'Guangzhou PSB', issuedOn: '2019-03-01' },
+  warrant: { reference: 'GZ-PSB-2019-0042', issuedBy: 'Guangzhou PSB', issuedOn: '1992-02-09' },
   lastKnownLocation: { province: 'Preah Sihanouk' },
 } as const;
 

@@ -69,7 +69,8 @@ export const sampleData: Record<CaseEventType, Record<string, unknown>[]> = {
   ],
   DeportationCompleted: [{ notes: personal.notes }],
   ExtraditionCompleted: [{ notes: personal.notes }],
-  RepatriationCompleted: [{}],
+  // As the store keeps a victim's event when its free text is sealed under the subject's key.
+  RepatriationCompleted: [{}, { sealed: { alg: 'A256GCM', iv: 'bm9uY2U=', ct: 'c2VhbGVk', tag: 'dGFn' } }],
   RequestRefused: [{ ground: 'own_national', reason: personal.reasons[0] }],
   RequestWithdrawn: [{ reason: personal.reasons[1] }],
   ErasureRequested: [{ reason: personal.reasons[0] }],

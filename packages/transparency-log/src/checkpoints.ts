@@ -84,7 +84,10 @@ export const cosignedMessage = (body: string, timestamp: bigint) => `cosignature
 
 export type CosignatureOutcome =
   | { ok: true; witness: string; treeSize: number; cosignedAt: Date; duplicate: boolean }
-  | { ok: false; reason: 'no_such_checkpoint' | 'unknown_witness' | 'bad_signature' | 'malformed'; detail: string };
+  | { ok: false; reason: 'no_such_checkpoint' | 'unknown_witness' | 'bad_signature' | 'implausible_time' | 'malformed'; detail: string };
+
+/** Witnesses' clocks drift from the log's: a cosignature may claim a time this far off. */
+const COSIGNATURE_CLOCK_SKEW_S = 600n;
 
 /**
  * Checks a witness's cosignature line against a kept checkpoint and the configured witness
@@ -120,10 +123,26 @@ export async function acceptCosignature(
       detail: `the cosignature does not verify with ${witness.name}'s key over checkpoint ${treeSize}`,
     };
   }
+  // A witness cosigns a checkpoint it has seen: not before the log issued it, nor after now. A
+  // time outside that window is no valid cosignature time, however well signed (and 2^62 s is no
+  // date at all: kept, it would break every reader of the row).
+  const issued = BigInt(Math.floor(checkpoint.issuedAt.getTime() / 1000));
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  if (timestamp < issued - COSIGNATURE_CLOCK_SKEW_S || timestamp > now + COSIGNATURE_CLOCK_SKEW_S) {
+    return {
+      ok: false,
+      reason: 'implausible_time',
+      detail: `the cosignature's time ${timestamp} lies outside the checkpoint's issue (${issued}) to now (${now}), give or take ${COSIGNATURE_CLOCK_SKEW_S} s`,
+    };
+  }
   const cosignedAt = new Date(Number(timestamp) * 1000);
-  const { rows } = await sql`
+  const { rows } = await sql<{ cosigned_at: Date }>`
     insert into checkpoint_cosignatures (tree_size, witness, key_id, signature_line, cosigned_at)
     values (${String(treeSize)}::int8, ${witness.name}, ${witness.keyId.toString('hex')}, ${signatureLine(sig.name, sig.keyId, sig.signature)}, ${cosignedAt})
-    on conflict (tree_size, witness) do nothing returning 1`.execute(db);
-  return { ok: true, witness: witness.name, treeSize, cosignedAt, duplicate: rows.length === 0 };
+    on conflict (tree_size, witness) do nothing returning cosigned_at`.execute(db);
+  if (rows[0]) return { ok: true, witness: witness.name, treeSize, cosignedAt: new Date(rows[0].cosigned_at), duplicate: false };
+  // A second delivery: the cosignature kept is the first one, and so is its time.
+  const kept = await sql<{ cosigned_at: Date }>`
+    select cosigned_at from checkpoint_cosignatures where tree_size = ${String(treeSize)}::int8 and witness = ${witness.name}`.execute(db);
+  return { ok: true, witness: witness.name, treeSize, cosignedAt: new Date(kept.rows[0]!.cosigned_at), duplicate: true };
 }

@@ -15,7 +15,7 @@ export type LoadedSigner = { signer: NoteSigner; generated?: string; development
  * verifiable across restarts; in production it is required. Returns an error string, never
  * throws: the caller decides how to refuse to start.
  */
-export function loadCheckpointSigner(env: NodeJS.ProcessEnv, dataDir: string): LoadedSigner {
+export function loadCheckpointSigner(env: NodeJS.ProcessEnv, dataDir: string, production: boolean): LoadedSigner {
   const origin = env.CHECKPOINT_ORIGIN?.trim() || undefined;
   if (origin !== undefined && !validKeyName(origin)) return { error: "CHECKPOINT_ORIGIN must be a key name: no spaces and no '+'" };
   const given = env.CHECKPOINT_SIGNING_KEY?.trim();
@@ -26,7 +26,7 @@ export function loadCheckpointSigner(env: NodeJS.ProcessEnv, dataDir: string): L
       return { error: `CHECKPOINT_ORIGIN (${origin}) must equal the name of CHECKPOINT_SIGNING_KEY (${parsed.name})` };
     return { signer: parsed, development: false };
   }
-  if (env.NODE_ENV === 'production')
+  if (production)
     return {
       error: "CHECKPOINT_SIGNING_KEY is required when NODE_ENV=production (the checkpoints' Ed25519 key, PRIVATE+KEY+<origin>+<id>+<key>)",
     };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Database } from '@cco/event-store';
+import type { Database, Vacuumer } from '@cco/event-store';
 import type { KafkaSettings } from '@cco/publishing';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -8,6 +8,7 @@ import { authPlugin, type AuthOptions } from './plugins/auth';
 import { bodiesPlugin } from './plugins/bodies';
 import { chainerPlugin } from './plugins/chainer';
 import { databasePlugin } from './plugins/database';
+import { erasurePurgePlugin } from './plugins/erasurePurge';
 import { metricsPlugin } from './plugins/metrics';
 import { openapiPlugin } from './plugins/openapi';
 import { limitsPlugin } from './plugins/limits';
@@ -23,6 +24,7 @@ import { commandRoutes } from './routes/commands';
 import { dashboardRoutes } from './routes/dashboard';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
+import { probeRoutes } from './routes/probes';
 import { projectionRoutes } from './routes/projections';
 import { statisticsRoutes } from './routes/statistics';
 import { transparencyRoutes } from './routes/transparency';
@@ -36,6 +38,8 @@ export interface AppOptions {
   metricsOnApiPort?: boolean;
   /** PERSONAL_DATA_KEY: wraps each subject's data key. */
   personalDataKey: Buffer;
+  /** VACUUMs subject_keys as its owner after erasures (see plugins/erasurePurge); none: erasures stay pending purge. */
+  vacuum?: Vacuumer | undefined;
   migrate?: boolean;
   /** Background readers of the log (the hash chainer); off for tests that drive them by hand. */
   workers?: boolean;
@@ -95,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     migrate: options.migrate ?? true,
     personalDataKey: options.personalDataKey,
   });
+  await app.register(erasurePurgePlugin, { vacuum: options.vacuum });
   const api = options.api ?? true;
   if (api) await app.register(authPlugin, options.auth);
   if (api) await app.register(openapiPlugin);
@@ -104,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.workers ?? true) await app.register(relayPlugin, { kafka: options.kafka });
 
   await app.register(healthRoutes, { holdbackAlertMs: limits.holdbackAlertMs });
+  await app.register(probeRoutes);
   if (!api) return app;
   await app.register(commandRoutes);
   await app.register(caseRoutes);

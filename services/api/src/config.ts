@@ -6,6 +6,8 @@ import { developmentAudience, developmentIssuers, developmentJwks } from '@cco/d
 import { readKafkaSettings, type KafkaSettings } from '@cco/publishing';
 import { z } from 'zod';
 import type { JwksSource } from './auth/partyKeySet';
+import { localKeySetRefusals } from './config/localKeySets';
+import { databaseRefusals, jwksUrlRefusal, readDeployment, refusalPrefix } from './config/production';
 import type { AuthOptions } from './plugins/auth';
 
 /** A setting the service refuses to start with: main.ts prints the message alone, one line. */
@@ -72,6 +74,8 @@ const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** The tables' owner, used only to migrate; the service then connects through DATABASE_URL. */
   MIGRATIONS_DATABASE_URL: z.string().url().optional(),
+  /** How long a start waits for an unreachable database (retrying with back-off) before refusing. */
+  DATABASE_CONNECT_TIMEOUT: duration.default(60_000),
   /** Which parts this process runs: the API, the background workers, or both (docs/operations.md). */
   CCO_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   DATA_DIR: z.string().default('./data'),
@@ -98,6 +102,8 @@ export interface Config {
   host: string;
   databaseUrl: string | undefined;
   migrationsDatabaseUrl: string | undefined;
+  databaseConnectTimeoutMs: number;
+  production: boolean;
   /** all: API and workers; api: the HTTP API only; worker: chainer, projections, relay (and /health, /metrics). */
   role: 'all' | 'api' | 'worker';
   dataDir: string;
@@ -123,9 +129,14 @@ const defaultMetricsPort = 9464;
  * parties' keys and issuers, with JWT_SECRET set at all, or with the development personal-data key.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const deployment = readDeployment(env.NODE_ENV);
+  if ('error' in deployment) throw new ConfigError(`${refusalPrefix(false)}${deployment.error}`);
   const parsed = configSchema.parse(env);
-  const production = parsed.NODE_ENV === 'production';
-  const refusals: string[] = [];
+  const production = deployment.deployment === 'production';
+  const refusals = databaseRefusals(
+    { DATABASE_URL: parsed.DATABASE_URL, MIGRATIONS_DATABASE_URL: parsed.MIGRATIONS_DATABASE_URL },
+    production,
+  );
   if (production) {
     const missing = ['AUTH_KH_JWKS', 'AUTH_KH_ISSUER', 'AUTH_CN_JWKS', 'AUTH_CN_ISSUER'].filter(
       (name) => !parsed[name as keyof typeof parsed],
@@ -147,13 +158,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const jwks = parsed[`AUTH_${party}_JWKS`];
     const issuer = parsed[`AUTH_${party}_ISSUER`];
     if (jwks && !issuer) refusals.push(`AUTH_${party}_ISSUER is required with AUTH_${party}_JWKS`);
-    const source: JwksSource | undefined = !jwks ? undefined : /^https?:\/\//i.test(jwks) ? { url: jwks } : { file: resolve(jwks) };
+    const source: JwksSource | undefined = !jwks
+      ? undefined
+      : /^[a-z][a-z0-9+.-]*:\/\//i.test(jwks)
+        ? { url: jwks }
+        : { file: resolve(jwks) };
+    const unsafeUrl = source && 'url' in source ? jwksUrlRefusal(`AUTH_${party}_JWKS`, source.url, production) : undefined;
+    if (unsafeUrl) refusals.push(unsafeUrl);
     if (source && 'file' in source && !existsSync(source.file)) refusals.push(`AUTH_${party}_JWKS: no such file ${source.file}`);
     if (!source) developmentParties.push(party);
     trust[party] = { issuer: issuer ?? developmentIssuers[party], jwks: source ?? { keys: developmentJwks(party) } };
   }
   if (trust.KH.issuer === trust.CN.issuer) refusals.push('AUTH_KH_ISSUER and AUTH_CN_ISSUER must differ: the issuer selects the party');
-  if (refusals.length > 0) throw new ConfigError(`refusing to start${production ? ' (NODE_ENV=production)' : ''}: ${refusals.join('; ')}`);
+  refusals.push(...localKeySetRefusals({ KH: trust.KH.jwks, CN: trust.CN.jwks }));
+  if (refusals.length > 0) throw new ConfigError(`${refusalPrefix(production)}${refusals.join('; ')}`);
 
   const metricsPort = parsed.METRICS_PORT ?? (production ? defaultMetricsPort : undefined);
   return {
@@ -161,6 +179,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: parsed.HOST,
     databaseUrl: parsed.DATABASE_URL,
     migrationsDatabaseUrl: parsed.MIGRATIONS_DATABASE_URL,
+    databaseConnectTimeoutMs: parsed.DATABASE_CONNECT_TIMEOUT,
+    production,
     role: parsed.CCO_ROLE,
     dataDir: parsed.DATA_DIR,
     kafka: readKafkaSettings(env),
@@ -169,7 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: parsed.AUTH_AUDIENCE,
       timing: { maxAgeMs: Math.max(parsed.AUTH_JWKS_CACHE, refetchCooldownMs), cooldownMs: refetchCooldownMs, fetchTimeoutMs: 5000 },
       // The development keys' private halves are in this repository: production never trusts them.
-      refusedKeys: production ? parties.flatMap((party) => developmentJwks(party).keys.map((k) => k.x)) : undefined,
+      refusedKeys: production ? parties.flatMap((party) => developmentJwks(party).keys) : undefined,
       developmentSecret: parsed.JWT_SECRET ? { secret: parsed.JWT_SECRET, issuer: parsed.JWT_ISSUER } : undefined,
       servedDevelopmentJwks: production ? [] : developmentParties,
       developmentParties,

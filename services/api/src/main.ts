@@ -1,10 +1,12 @@
-import { migrateAsOwner, openDatabase } from '@cco/event-store';
+import { PersonalDataKeyRefused } from '@cco/cases';
+import { databaseAddress, migrateAsOwner, openDatabase, refusalOfOwnerConnection, vacuumerFor, waitForDatabase } from '@cco/event-store';
 import { projectionTables } from '@cco/projections';
 import closeWithGrace from 'close-with-grace';
 import { ZodError } from 'zod';
 import { migrations } from '../../../migrations/index';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { refusalPrefix } from './config/production';
 import { startMetricsListener } from './plugins/metrics';
 import { loadCheckpointSigner, witnessKeysFrom } from '@cco/transparency-log';
 import type { ApiTables } from './tables';
@@ -18,12 +20,16 @@ const config = (() => {
     return refuseToStart(error);
   }
 })();
-const checkpointKey = loadCheckpointSigner(process.env, config.dataDir);
+const checkpointKey = loadCheckpointSigner(process.env, config.dataDir, config.production);
 if ('error' in checkpointKey) {
-  refuseToStart(
-    new ConfigError(`refusing to start${process.env.NODE_ENV === 'production' ? ' (NODE_ENV=production)' : ''}: ${checkpointKey.error}`),
-  );
+  refuseToStart(new ConfigError(`${refusalPrefix(config.production)}${checkpointKey.error}`));
 }
+// Bound before the database is touched: a port in use refuses the start before anything is migrated.
+const metricsListener =
+  config.metrics.listener &&
+  (await startMetricsListener(config.metrics.listener).catch((error: NodeJS.ErrnoException) =>
+    refuseToStart(new Error(`METRICS_PORT ${config.metrics.listener!.port} on ${config.metrics.listener!.host} ${unbound(error)}`)),
+  ));
 // A connection that fails outside a query (idle in the pool, or the LISTEN one: the database
 // restarted) is replaced on demand; say so in the log rather than let it pass unseen.
 let onPoolError = (error: Error) => console.warn('a database connection failed outside a query:', error.message);
@@ -32,17 +38,35 @@ const database = await openDatabase<ApiTables>({
   dataDir: config.dataDir,
   onPoolError: (error) => onPoolError(error),
 }).catch(refuseToStart);
+// Started beside its database (compose, an orchestrator), the service may come up first: wait for
+// it, saying so once, then refuse in one line.
+if (config.databaseUrl)
+  await waitForDatabase(database.db, {
+    timeoutMs: config.databaseConnectTimeoutMs,
+    address: databaseAddress(config.databaseUrl),
+    onWaiting: (line) => process.stderr.write(`${line}\n`),
+  }).catch(refuseToStart);
 // Least privilege: the owner migrates and grants; the service never connects as the owner.
 const asOwner = config.migrationsDatabaseUrl
   ? await migrateAsOwner({ ownerUrl: config.migrationsDatabaseUrl, service: database, migrations, ownedTables: projectionTables }).catch(
       refuseToStart,
     )
   : undefined;
+// Production never serves as a superuser or the tables' owner unless told to (docs/operations.md).
+if (config.production && database.kind === 'postgres') {
+  const options = { migratesItself: !asOwner, allowed: process.env.ALLOW_OWNER_CONNECTION };
+  const refusal = await refusalOfOwnerConnection(database.db, options).catch((error: Error) => error.message);
+  if (refusal) refuseToStart(new ConfigError(`${refusalPrefix(true)}${refusal}`));
+}
 const app = await buildApp({
   database,
   auth: config.auth,
   metricsOnApiPort: config.metrics.onApiPort,
   personalDataKey: config.personalDataKey.key,
+  // Erasure's VACUUM needs the owner of subject_keys: the migrator's role when there are two.
+  vacuum: vacuumerFor(
+    config.migrationsDatabaseUrl || config.databaseUrl ? { url: (config.migrationsDatabaseUrl ?? config.databaseUrl)! } : database,
+  ),
   kafka: config.kafka,
   logLevel: config.logLevel,
   limits: config.limits,
@@ -51,7 +75,7 @@ const app = await buildApp({
   api: config.role !== 'worker',
   workers: config.role !== 'api',
   transparency: { signer: checkpointKey.signer, witnessKeys: witnessKeysFrom(process.env) },
-});
+}).catch(refuseToStart); // e.g. migrating as a role that does not own the tables (migrate.ts names the fix)
 if (asOwner)
   app.log.info(
     {
@@ -81,7 +105,7 @@ if (checkpointKey.development)
     'CHECKPOINT_SIGNING_KEY is not set: checkpoints are signed with a development key kept in DATA_DIR',
   );
 if (config.auth.developmentSecret) app.log.warn('JWT_SECRET is set: HS256 tokens of JWT_ISSUER are accepted (development only)');
-const metricsListener = config.metrics.listener && (await startMetricsListener(app.metrics, config.metrics.listener));
+metricsListener?.serve(app.metrics);
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) app.log.error({ err }, 'shutting down after an error');
@@ -90,7 +114,9 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await app.close();
 });
 
-await app.listen({ port: config.port, host: config.host });
+await app
+  .listen({ port: config.port, host: config.host })
+  .catch((error: NodeJS.ErrnoException) => refuseToStart(new Error(`PORT ${config.port} on ${config.host} ${unbound(error)}`)));
 app.log.info(
   { engine: database.kind, dataDir: database.kind === 'pglite' ? config.dataDir : undefined, role: config.role },
   config.role === 'worker' ? 'cooperation office worker ready' : 'cooperation office API ready',
@@ -98,14 +124,20 @@ app.log.info(
 if (metricsListener)
   app.log.info({ metrics: `http://${config.metrics.listener!.host}:${metricsListener.port}/metrics` }, 'metrics listener ready');
 
+function unbound(error: NodeJS.ErrnoException): string {
+  return error.code === 'EADDRINUSE'
+    ? 'is in use (another process listens there)'
+    : `cannot be listened on (${error.code ?? error.message})`;
+}
+
 /** A start-up that cannot go on (bad settings, DATA_DIR held by another process): one line on stderr, no stack. */
 function refuseToStart(error: unknown): never {
   const message =
     error instanceof ZodError
       ? `cannot start: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`
-      : error instanceof ConfigError
+      : error instanceof ConfigError || error instanceof PersonalDataKeyRefused
         ? error.message
-        : `cannot start: ${(error as Error).message}`;
+        : `cannot start: ${(error as Error).message || String((error as { code?: string }).code ?? error)}`;
   process.stderr.write(`${message.replaceAll('\n', ' ')}\n`);
   process.exit(1);
 }

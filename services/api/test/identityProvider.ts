@@ -1,5 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 
 export type Alg = 'RS256' | 'ES256' | 'EdDSA';
@@ -13,28 +18,57 @@ interface Key {
 
 /**
  * A ministry's identity provider as the service sees it: its JWKS served over HTTP on loopback
- * (port 0), keys it can add and remove (rotation), an outage switch, and a count of fetches.
+ * (port 0), or over HTTPS with `tls` (production refuses plain http), keys it can add and remove
+ * (rotation), an outage switch, and a count of fetches.
  */
 export class FakeIdentityProvider {
   readonly keys: Key[] = [];
   fetches = 0;
   down = false;
+  /** Take each request and never answer it. */
+  hanging = false;
+  /** Serve a set this many bytes long (its real keys, then filler keys), streamed, without a length. */
+  hugeBytes = 0;
+  /** Bytes of huge sets written so far (what a client made it send before hanging up). */
+  hugeBytesSent = 0;
   private server: Server | undefined;
   url = '';
 
   constructor(readonly issuer: string) {}
 
-  async start(): Promise<this> {
-    this.server = createServer((request, response) => {
+  async start(tls?: TestCertificate): Promise<this> {
+    const serve = (request: IncomingMessage, response: ServerResponse) => {
       this.fetches += 1;
       // Down: the connection is dropped, as an unreachable identity provider would be.
       if (this.down) return void response.socket?.destroy();
       if (request.url !== '/jwks.json') return void response.writeHead(404).end();
+      // Hanging: the request is taken and never answered (a provider stuck behind a proxy).
+      if (this.hanging) return;
+      if (this.hugeBytes > 0) return this.serveHuge(response);
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.jwks()));
-    });
+    };
+    this.server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, serve) : createServer(serve);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/jwks.json`;
+    this.url = `${tls ? 'https' : 'http'}://127.0.0.1:${(this.server.address() as AddressInfo).port}/jwks.json`;
     return this;
+  }
+
+  private serveHuge(response: ServerResponse): void {
+    const filler = Buffer.from(`,${JSON.stringify({ kty: 'OKP', crv: 'Ed25519', kid: 'filler', x: 'A'.repeat(43) })}`.repeat(1000));
+    const head = JSON.stringify(this.jwks()).slice(0, -2);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write(head);
+    let sent = head.length;
+    const more = () => {
+      while (sent < this.hugeBytes && !response.destroyed) {
+        sent += filler.length;
+        this.hugeBytesSent += filler.length;
+        if (!response.write(filler)) return void response.once('drain', more);
+      }
+      if (!response.destroyed) response.end(']}');
+    };
+    response.on('close', () => response.destroy());
+    more();
   }
 
   jwks(): { keys: JWK[] } {
@@ -80,4 +114,40 @@ export async function eventually(check: () => Promise<boolean>, what: string, de
     if (Date.now() > until) throw new Error(`not within ${deadlineMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A self-signed certificate for 127.0.0.1; a child process trusts it with NODE_EXTRA_CA_CERTS=certFile. */
+export interface TestCertificate {
+  key: string;
+  cert: string;
+  certFile: string;
+}
+
+export function testCertificate(): TestCertificate {
+  const dir = mkdtempSync(join(tmpdir(), 'cco-test-tls-'));
+  const [keyFile, certFile] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,8 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 
 // `npm run import`: a back-fill from NDJSON, sealed, chained, refused whole when run twice.
 const run = promisify(execFile);
-const kek = Buffer.alloc(32, 'cli-import-kek');
+// Random-looking: a key of few distinct bytes is refused.
+const kek = createHash('sha256').update('cli-import-kek').digest();
 let t: TestDatabase<any>;
 let dir: string;
 beforeAll(async () => {
@@ -161,5 +162,52 @@ it('--dry-run checks the whole file and writes nothing', async () => {
   const before = await eventCount();
   const { stdout } = await importFile(file, '--dry-run');
   expect(stdout).toMatch(/dry run: 2 cases .* pass the treaty rules; nothing was written/);
+  expect(await eventCount()).toBe(before);
+});
+
+it("every event's data has the API's shape: an extra field, an overlong or control-character name refuse the file, nothing written", async () => {
+  const file = join(dir, 'shapes.ndjson');
+  const before = await eventCount();
+  // Each spoiled history is the second line: the first, valid, must not be stored either.
+  const spoils: [string, (h: any) => void, RegExp][] = [
+    [
+      'a name and passport beside the subject (stored in clear, never erasable)',
+      (h) => (h.events[0].data.passengerName = { name: 'WU Planted', passport: 'E99990000' }),
+      /data: Unrecognized key: "passengerName"/,
+    ],
+    ['an unknown field in a later event', (h) => (h.events[1].data.remark = 'WU Planted'), /event 1: import-shape: .*"remark"/],
+    [
+      'a 5,000-character name',
+      (h) => (h.events[0].data.subject.names[0].value = 'W'.repeat(5000)),
+      /data\.subject\.names\.0\.value: Too big/,
+    ],
+    ['U+0001 in a name', (h) => (h.events[0].data.subject.names[0].value = 'WU\u0001Archive'), /must not contain control characters/],
+    ['an unknown event type', (h) => (h.events[1].type = 'SuspectVanished'), /SuspectVanished is not a case event type/],
+  ];
+  for (const [what, spoil, message] of spoils) {
+    const bad = randomUUID();
+    const history = JSON.parse(line(bad));
+    spoil(history);
+    writeFileSync(file, `${line(randomUUID())}\n${JSON.stringify(history)}\n`);
+    for (const flags of [[], ['--dry-run']]) {
+      const refused = importFile(file, ...flags);
+      await expect(refused, what).rejects.toMatchObject({
+        stderr: expect.stringMatching(new RegExp(`line 2: case ${bad}, event \\d: import-shape: `)),
+      });
+      await expect(refused, what).rejects.toMatchObject({ stderr: expect.stringMatching(message) });
+    }
+  }
+  expect(await eventCount()).toBe(before);
+});
+
+it('an actor with a line break is refused like a token whose sub has one', async () => {
+  const file = join(dir, 'actor.ndjson');
+  const history = JSON.parse(line(randomUUID()));
+  history.events[1].metadata = { actor: 'kh-archive\nv9 forged', party: 'KH' };
+  writeFileSync(file, `${JSON.stringify(history)}\n`);
+  const before = await eventCount();
+  await expect(importFile(file)).rejects.toMatchObject({
+    stderr: expect.stringMatching(/line 1: events\.1\.metadata\.actor: must not contain control/),
+  });
   expect(await eventCount()).toBe(before);
 });

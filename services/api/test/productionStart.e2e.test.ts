@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +10,8 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deportationFiling, freePort, serverProcess, type ServerProcess } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { FakeIdentityProvider } from './identityProvider';
-import { generateSignerKey } from '@cco/transparency-log';
+import { FakeIdentityProvider, testCertificate } from './identityProvider';
+import { expectRefusal, productionSettings, startRefused } from './productionSupport';
 
 // What `npm start` runs (services/api/dist/main.mjs, built by the global setup) as a child
 // process: production refuses to start on shared or published secrets, serves two ministries
@@ -22,10 +22,12 @@ const dir = mkdtempSync(join(tmpdir(), 'cco-production-start-'));
 const kh = new FakeIdentityProvider('https://idp.kh.example');
 const cn = new FakeIdentityProvider('https://idp.cn.example');
 const cnJwksFile = join(dir, 'cn-jwks.json');
+// KH's provider over https (production refuses plain http): the child trusts its certificate.
+const tls = testCertificate();
 let db: TestDatabase<any>;
 
 beforeAll(async () => {
-  await kh.start();
+  await kh.start(tls);
   await kh.addKey('kh-1', 'ES256');
   await cn.addKey('cn-1', 'EdDSA');
   // CN as on an air-gapped network: its JWKS is a file. It lists CN's published development key
@@ -39,44 +41,8 @@ afterAll(async () => {
 });
 
 /** Everything a production start needs: each refusal below breaks exactly one thing. */
-const checkpointKey = generateSignerKey('cco.test/production').privateKey;
-const production = (): Record<string, string | undefined> => ({
-  NODE_ENV: 'production',
-  AUTH_KH_JWKS: kh.url,
-  AUTH_KH_ISSUER: kh.issuer,
-  AUTH_CN_JWKS: cnJwksFile,
-  AUTH_CN_ISSUER: cn.issuer,
-  PERSONAL_DATA_KEY: randomBytes(32).toString('base64'),
-  CHECKPOINT_SIGNING_KEY: checkpointKey,
-});
-
-/** Starts dist/main.mjs with only `env` (no inherited settings); resolves when it exits. */
-function startRefused(env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const clean = Object.fromEntries(
-    Object.entries({ PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', DATABASE_URL: db.url, ...env }).filter(
-      ([, v]) => v !== undefined,
-    ),
-  ) as Record<string, string>;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', 'services/api/dist/main.mjs'], {
-      cwd: repoRoot,
-      env: clean,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    let stdout = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the service did not refuse to start within 20 s:\n${stdout}${stderr}`));
-    }, 20_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, stdout });
-    });
-  });
-}
+const production = (): Record<string, string | undefined> =>
+  productionSettings({ kh, tls, cn: { issuer: cn.issuer, jwksFile: cnJwksFile }, databaseUrl: db.url });
 
 describe('production refuses to start (one line on stderr, no stack trace, non-zero exit)', () => {
   const refusals: [string, Record<string, string | undefined>, RegExp][] = [
@@ -104,15 +70,9 @@ describe('production refuses to start (one line on stderr, no stack trace, non-z
   ];
 
   it.each(refusals)('%s', async (_name, change, says) => {
-    const { code, stderr, stdout } = await startRefused({ ...production(), ...change });
-    expect(code).not.toBe(0);
-    expect(code).not.toBeNull();
-    const lines = stderr.trim().split('\n');
-    expect(lines, stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^refusing to start \(NODE_ENV=production\): /);
-    expect(lines[0]).toMatch(says);
-    expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
-    expect(stdout).toBe('');
+    const refusal = await startRefused({ ...production(), ...change });
+    expectRefusal(refusal, /^refusing to start \(NODE_ENV=production\): /);
+    expectRefusal(refusal, says);
   });
 });
 
@@ -170,11 +130,18 @@ describe('a production service trusting two ministries', () => {
 
 describe('development: no settings needed', () => {
   let server: ServerProcess;
+  // A database of its own: the one above was sealed with the production start's key, and a
+  // database refuses every other (the development key included).
+  let devDb: TestDatabase<any>;
   beforeAll(async () => {
-    server = await serverProcess({ NODE_ENV: 'development', DATABASE_URL: db.url });
+    devDb = await createTestDatabase();
+    server = await serverProcess({ NODE_ENV: 'development', DATABASE_URL: devDb.url });
     await server.start();
   });
-  afterAll(() => server?.stop());
+  afterAll(async () => {
+    await server?.stop();
+    await devDb?.close();
+  });
 
   const npmToken = (...args: string[]) =>
     spawnSync('npm', ['run', '-s', 'token', '--', ...args], {

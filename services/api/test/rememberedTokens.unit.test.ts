@@ -95,7 +95,17 @@ describe('verified tokens remembered', () => {
     // Before the set's cache time the set is not read again, remembered or not.
     await expect(verify(token)).resolves.toBeDefined();
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
-    await expect(verify(token)).rejects.toThrow(/no key kh-1/);
+    // Past it, the next use starts the read in the background (and is served from the cached set);
+    // once the read is done, the removed key vouches no more.
+    await verify(token).catch(() => undefined);
+    await expect
+      .poll(() =>
+        verify(token).then(
+          () => 'accepted',
+          (error: Error) => error.message,
+        ),
+      )
+      .toMatch(/no key kh-1/);
   });
 
   it('keeps at most rememberTokens: the oldest is checked again', async () => {

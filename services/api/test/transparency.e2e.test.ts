@@ -21,8 +21,8 @@ const witnessId = createHash('sha256')
   .digest()
   .subarray(0, 4);
 const witnessKey = `${witnessName}+${witnessId.toString('hex')}+${Buffer.concat([Uint8Array.of(4), witnessPair.publicKey]).toString('base64')}`;
-function cosign(body: string, time: number, pair = witnessPair, id = witnessId, name = witnessName) {
-  const sig = nacl.sign.detached(Buffer.from(`cosignature/v1\ntime ${time}\n${body}`), pair.secretKey);
+function cosign(body: string, time: number | bigint, pair = witnessPair, id = witnessId, name = witnessName) {
+  const sig = nacl.sign.detached(Buffer.from(`cosignature/v1\ntime ${BigInt(time)}\n${body}`), pair.secretKey);
   const ts = Buffer.alloc(8);
   ts.writeBigUInt64BE(BigInt(time));
   return `\u2014 ${name} ${Buffer.concat([id, ts, sig]).toString('base64')}`;
@@ -156,6 +156,58 @@ describe('witness cosignatures', () => {
     const served = await t.request('GET', '/v1/audit/checkpoint?cosigned=true', { token: auditor });
     expect(openCheckpoint(served.body, verifierKey).signatureLines).toEqual(expect.arrayContaining([line]));
     expect((await t.request('GET', '/v1/audit/checkpoint/key', { token: auditor })).body.witnesses).toEqual([witnessKey]);
+  });
+});
+
+describe('cosignature edge cases', () => {
+  it('a valid signature over an impossible time (2^62 s, next year, before the checkpoint) is a 422 saying so, not a 500', async () => {
+    await deportationAt(t, 'filed');
+    const cp = await checkpointNow();
+    const now = Math.floor(Date.now() / 1000);
+    for (const time of [2n ** 62n, now + 365 * 86_400, now - 365 * 86_400]) {
+      const r = await t.request('POST', '/v1/audit/checkpoint/cosignatures', {
+        token: auditor,
+        body: { treeSize: cp.treeSize, signature: cosign(cp.body, time) },
+      });
+      expect(r.status, String(time)).toBe(422);
+      expect(r.body).toMatchObject({
+        type: 'urn:cco:problem:rule-violation',
+        detail: expect.stringMatching(/outside the checkpoint's issue/),
+      });
+    }
+  });
+
+  it('a duplicate cosignature answers the time kept, not the one it brings', async () => {
+    await deportationAt(t, 'filed');
+    const cp = await checkpointNow();
+    const now = Math.floor(Date.now() / 1000);
+    const deliver = (time: number) =>
+      t.request('POST', '/v1/audit/checkpoint/cosignatures', {
+        token: auditor,
+        body: { treeSize: cp.treeSize, signature: cosign(cp.body, time) },
+      });
+    const first = await deliver(now - 5);
+    expect(first.body).toMatchObject({ duplicate: false, cosignedAt: new Date((now - 5) * 1000).toISOString() });
+    const again = await deliver(now);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, cosignedAt: new Date((now - 5) * 1000).toISOString() });
+  });
+
+  it('?cosigned=true says when checkpoints exist but none has every witness’s cosignature', async () => {
+    const x = await startTestApp({ workers: false, transparency: { witnessKeys: [witnessKey] } });
+    try {
+      const token = x.token('KH', 'auditor');
+      const none = await x.request('GET', '/v1/audit/checkpoint?cosigned=true', { token });
+      expect(none).toMatchObject({ status: 404, body: { detail: 'no checkpoint has been issued yet' } });
+      await deportationAt(x, 'filed');
+      await chainAllOf(x.database.db);
+      await x.app.transparency.issue();
+      const uncosigned = await x.request('GET', '/v1/audit/checkpoint?cosigned=true', { token });
+      expect(uncosigned.status).toBe(404);
+      expect(uncosigned.body.detail).toBe(`checkpoints were issued, but none is cosigned yet by every configured witness (${witnessName})`);
+    } finally {
+      await x.close();
+    }
   });
 });
 

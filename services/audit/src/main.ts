@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
-import { developmentKeyEncryptionKey, parseKeyEncryptionKey } from '@cco/cases';
+import { identifier, personalDataKeyFor, PersonalDataKeyRefused } from '@cco/cases';
 import { openDatabase } from '@cco/event-store';
 import { verifyLog } from '@cco/transparency-log';
 import { countDeportations, utcDays } from '@cco/projections';
 import { exportChain } from './exportChain';
 import { recomputeDeportationStatistics, type GroupBy } from './recomputeStatistics';
-import { replayCase } from './replayCase';
+import { printable } from './printable';
+import { recordReplayAccess } from './recordReplayAccess';
+import { caseExists, replayCase } from './replayCase';
 
 // `npm run audit -- verify | export --from D --to D --out FILE | replay --case ID | stats --from D --to D [--group-by month]`
 // Reads the database directly (DATABASE_URL, else the PGlite in DATA_DIR while the service is
@@ -13,7 +15,7 @@ import { replayCase } from './replayCase';
 const usage = `usage: npm run audit -- <command>
   verify                                   re-read every event against the Merkle tree, the hash chain and the signed checkpoints; exit 1 if broken
   export --from YYYY-MM-DD --to YYYY-MM-DD --out FILE   chained events recorded in the range, as NDJSON, with inclusion proofs; the latest checkpoint in FILE.checkpoint
-  replay --case ID                         the case rebuilt step by step from its events
+  replay --case ID --operator NAME --party KH|CN   the case rebuilt step by step from its events (recorded in the access log)
   stats --from YYYY-MM-DD --to YYYY-MM-DD [--group-by year|month|offence]   deportations from raw events vs the live projection; exit 1 if they differ`;
 
 const { positionals, values } = parseArgs({
@@ -23,6 +25,8 @@ const { positionals, values } = parseArgs({
     to: { type: 'string' },
     out: { type: 'string' },
     case: { type: 'string' },
+    operator: { type: 'string' },
+    party: { type: 'string' },
     'group-by': { type: 'string', default: 'month' },
   },
 });
@@ -66,14 +70,28 @@ try {
     }
     case 'replay': {
       if (!values.case) fail('--case ID is required');
-      const kek = parseKeyEncryptionKey(process.env.PERSONAL_DATA_KEY ?? developmentKeyEncryptionKey);
+      // The replay opens personal data: whoever runs it is named in the access log first.
+      if (!values.operator || !identifier(200).safeParse(values.operator).success)
+        fail(
+          '--operator NAME is required (one line, no control characters): a replay opens personal data and is recorded in the access log',
+        );
+      if (values.party !== 'KH' && values.party !== 'CN') fail('--party KH|CN is required: the operator’s party, for the access log');
+      // The key this database was sealed with, or refused (one line) before any case is read.
+      const kek = await personalDataKeyFor(database.db, process.env).catch((error: unknown) => {
+        if (!(error instanceof PersonalDataKeyRefused)) throw error;
+        console.error(error.message);
+        process.exit(1);
+      });
+      if (!(await caseExists(database.db, values.case!))) fail(`no case ${values.case}`);
+      await recordReplayAccess(database.db, values.case!, { name: values.operator!, party: values.party });
       const { steps, view } = await replayCase(database.db, kek, values.case!);
-      if (steps.length === 0) fail(`no case ${values.case}`);
       for (const s of steps)
         console.log(
-          `v${s.version} ${s.type.padEnd(22)} occurred ${s.occurredAt} recorded ${s.recordedAt} by ${s.party}:${s.actor} → ${s.status}`,
+          printable(
+            `v${s.version} ${s.type.padEnd(22)} occurred ${s.occurredAt} recorded ${s.recordedAt} by ${s.party}:${s.actor} → ${s.status}`,
+          ),
         );
-      console.log(JSON.stringify(view, null, 2));
+      console.log(printable(JSON.stringify(view, null, 2)));
       break;
     }
     case 'stats': {

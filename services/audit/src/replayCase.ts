@@ -1,6 +1,7 @@
 import { readCaseEvents, toDomainEvent } from '@cco/cases';
 import { caseView, type CaseView } from '@cco/domain';
 import type { Executor } from '@cco/event-store';
+import { sql } from 'kysely';
 
 export interface ReplayStep {
   version: number;
@@ -26,4 +27,10 @@ export async function replayCase(db: Executor<any>, kek: Buffer, caseId: string)
     status: caseView(caseId, domain.slice(0, i + 1))?.status ?? 'unknown',
   }));
   return { steps, view: caseView(caseId, domain) };
+}
+
+/** Whether the case has any event (checked before the access log records a replay of it). */
+export async function caseExists(db: Executor<any>, caseId: string): Promise<boolean> {
+  const { rows } = await sql`select 1 from events where stream_id = ${caseId} limit 1`.execute(db);
+  return rows.length > 0;
 }

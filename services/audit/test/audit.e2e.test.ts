@@ -62,7 +62,21 @@ it('exports the chain as NDJSON that an independent verifier reproduces; replay 
 
   expect(JSON.parse((await audit('verify')).stdout)).toMatchObject({ ok: true, checked: 12 });
 
-  const replay = await audit('replay', '--case', first);
+  // A replay opens personal data: refused unless the operator is named, then recorded first.
+  expect(await audit('replay', '--case', first)).toMatchObject({ code: 2 });
+  expect(await audit('replay', '--case', first, '--operator', 'kh-auditor\nforged', '--party', 'KH')).toMatchObject({ code: 2 });
+  const logged = async () =>
+    (
+      await sql<{ actor: string; party: string; issuer: string; resource: string }>`
+      select actor, party, issuer, resource from personal_data_access where case_id = ${first} and resource = 'audit-replay'`.execute(
+        t.database.db,
+      )
+    ).rows;
+  expect(await logged()).toEqual([]);
+  const replay = await audit('replay', '--case', first, '--operator', 'KH auditor SOK Dara', '--party', 'KH');
+  expect(await logged()).toEqual([
+    { actor: 'KH auditor SOK Dara', party: 'KH', issuer: expect.stringMatching(/^os:.+@.+/), resource: 'audit-replay' },
+  ]);
   expect(replay.stdout).toMatch(/v1 RequestFiled .* → filed/);
   expect(replay.stdout).toMatch(/v4 DeportationCompleted .* → completed/);
   expect(replay.stdout).toContain('ZHANG Wei'); // the auditor opens what the key still opens

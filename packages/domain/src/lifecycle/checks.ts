@@ -68,6 +68,18 @@ export const warrantIssued = (warrant: Warrant | undefined, now: Date): Check =>
     ? violation('warrant-in-future', `the warrant's issuedOn ${warrant.issuedOn} is in the future`)
     : undefined;
 
+/**
+ * A request rests on a warrant its authority already held: one issued after the day the request
+ * was filed (business time, `occurredAt`, UTC day) could not have been its basis.
+ */
+export const warrantBeforeFiling = (warrant: Warrant | undefined, occurredAt: Date): Check =>
+  warrant && warrant.issuedOn > occurredAt.toISOString().slice(0, 10)
+    ? violation(
+        'warrant-after-filing',
+        `the warrant's issuedOn ${warrant.issuedOn} is after the day the request was filed (${occurredAt.toISOString().slice(0, 10)})`,
+      )
+    : undefined;
+
 /** A confirmed nationality is a country too. */
 export const plausibleVerification = (confirmedNationality: string | undefined): Check =>
   confirmedNationality === undefined ? undefined : knownCountry(confirmedNationality, 'confirmedNationality');

@@ -20,6 +20,7 @@ import {
   requestedPartyOnly,
   requestingPartyOnly,
   supervisorOnly,
+  warrantBeforeFiling,
   warrantIssued,
   writer,
 } from './checks';
@@ -112,6 +113,7 @@ export function openWith<F extends { kind: CaseKind; subject: Subject; warrant?:
     notInFuture(command) ??
     plausibleSubject(command.data.subject, command.now) ??
     warrantIssued(command.data.warrant, command.now) ??
+    warrantBeforeFiling(command.data.warrant, command.occurredAt) ??
     kind.rules(parties);
   return decideWith(check, () => [{ type: 'RequestFiled', occurredAt: command.occurredAt, data: kind.record(parties) }]);
 }

@@ -46,7 +46,7 @@ export const subject: Subject = {
   documents: [{ type: 'passport', number: 'E12345678', issuingCountry: 'CN' }],
 };
 
-const warrant = { reference: 'GZ-PSB-2019-0042', issuedBy: 'Guangzhou PSB', issuedOn: '2019-03-01' };
+const warrant = { reference: 'GZ-PSB-2019-0042', issuedBy: 'Guangzhou PSB', issuedOn: '1992-02-09' };
 
 export const deportationFiling: DeportationFilingData = {
   kind: 'deportation',

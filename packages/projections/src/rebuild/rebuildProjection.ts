@@ -106,7 +106,7 @@ async function swapIn(trx: Kysely<any>, run: Shadow): Promise<TableComparison[]>
   const comparisons: TableComparison[] = [];
   for (const table of tablesOf(run.projection)) {
     comparisons.push(await compareTables(trx, table, liveSchema, shadowSchema));
-    await swapTables(trx, table, liveSchema, shadowSchema);
+    await swapTables(trx, table, liveSchema);
   }
   await releaseShadow(trx, run);
   return comparisons;

@@ -38,6 +38,7 @@ export class RebuildSuperseded extends Error {
  */
 export async function createShadow(trx: Executor<any>, projection: CaseProjection): Promise<Shadow> {
   await lockForTransaction(trx, shadowLockOf(projection));
+  await assertOwnsReadModel(trx, projection);
   const run: Shadow = { projection, target: { schema: shadowSchema, position: positionNameOfRun(projection, randomUUID()) } };
   await trx
     .deleteFrom('checkpoints')
@@ -48,12 +49,6 @@ export async function createShadow(trx: Executor<any>, projection: CaseProjectio
   for (const table of tablesOf(projection)) {
     await sql`drop table if exists ${sql.id(shadowSchema, table)}`.execute(trx);
     await sql`create table ${sql.id(shadowSchema, table)} (like ${sql.table(table)} including all excluding indexes)`.execute(trx);
-    // The swapped-in table keeps the live one's owner (the service role, where the service does
-    // not own the log), whoever runs the rebuild: the owner's CLI must not take it from the service.
-    const { rows: owners } = await sql<{ live: string; shadow: string }>`
-      select pg_get_userbyid((select relowner from pg_class where oid = ${table}::regclass)) as live, current_user as shadow`.execute(trx);
-    if (owners[0]!.live !== owners[0]!.shadow)
-      await sql`alter table ${sql.id(shadowSchema, table)} owner to ${sql.id(owners[0]!.live)}`.execute(trx);
     const { rows } = await sql<{ name: string; definition: string }>`
       select conname as name, pg_get_constraintdef(oid) as definition from pg_constraint
       where conrelid = ${table}::regclass and contype in ('p', 'u', 'x') order by conname`.execute(trx);
@@ -61,6 +56,25 @@ export async function createShadow(trx: Executor<any>, projection: CaseProjectio
       await sql`alter table ${sql.id(shadowSchema, table)} add constraint ${sql.id(c.name)} ${sql.raw(c.definition)}`.execute(trx);
   }
   return run;
+}
+
+/**
+ * A rebuild writes rows into the read models' shadows and swaps them in: only the role that owns
+ * the read models may run it (the service role where the two roles are set up; the one role
+ * otherwise). Run by the tables' owner, or a superuser, it would write into tables the service
+ * owns, and anything the service attached to them would run with that session's rights.
+ */
+async function assertOwnsReadModel(trx: Executor<any>, projection: CaseProjection): Promise<void> {
+  for (const table of tablesOf(projection)) {
+    const { rows } = await sql<{ live: string; me: string }>`
+      select pg_catalog.pg_get_userbyid(c.relowner) as live, current_user as me
+      from pg_catalog.pg_class c where c.oid = ${table}::pg_catalog.regclass`.execute(trx);
+    if (rows[0]!.live !== rows[0]!.me)
+      throw new Error(
+        `rebuild ${projection.name} as the role that owns its tables (${rows[0]!.live}: DATABASE_URL's), not as ${rows[0]!.me}: ` +
+          `the service's tables must never run anything as another role`,
+      );
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { parties, type Party } from '@cco/domain';
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { HeldKeys } from './heldKeys';
 import { KeysUnavailable, PartyKeySet, type JwksSource, type KeySetEvents, type KeySetTiming } from './partyKeySet';
 import { RememberedTokens, type VerifyingKey } from './rememberedTokens';
 
@@ -20,8 +21,8 @@ export interface VerifierOptions {
   parties: Record<Party, PartyTrust>;
   audience: string;
   timing: KeySetTiming;
-  /** Public keys (`x` or `n`) no fetched set may bring in: in production, the published development keys. */
-  refusedKeys?: string[] | undefined;
+  /** Public keys no set may bring in (compared by key material): in production, the published development keys. */
+  refusedKeys?: readonly Partial<JWK>[] | undefined;
   /** How many verified tokens to remember (0: verify every request's signature); see RememberedTokens. */
   rememberTokens?: number | undefined;
   /** Development only (JWT_SECRET): HS256 tokens of this issuer, any party. Never in production. */
@@ -53,10 +54,15 @@ export type VerifyBearer = (token: string) => Promise<VerifiedBearer>;
  */
 export function createVerifier(options: VerifierOptions, events: (party: Party) => KeySetEvents): VerifyBearer {
   const byIssuer = new Map<string, { party: Party; keys: PartyKeySet }>();
+  const held = new HeldKeys();
   for (const party of parties) {
     const trust = options.parties[party];
     if (byIssuer.has(trust.issuer)) throw new Error(`both parties have the issuer ${trust.issuer}: the issuer must select the party`);
-    byIssuer.set(trust.issuer, { party, keys: new PartyKeySet(trust.jwks, options.timing, events(party), new Set(options.refusedKeys)) });
+    const keys = new PartyKeySet(trust.jwks, options.timing, events(party), {
+      refused: options.refusedKeys,
+      held: { keys: held, as: party },
+    });
+    byIssuer.set(trust.issuer, { party, keys });
   }
   const remembered = new RememberedTokens<VerifiedBearer>(options.rememberTokens ?? 10_000, clockSkewSeconds);
   const hmac = options.developmentSecret && {

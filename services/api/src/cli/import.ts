@@ -4,9 +4,9 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
   checkCaseHistories,
-  developmentKeyEncryptionKey,
+  identifier,
   importCaseHistories,
-  parseKeyEncryptionKey,
+  personalDataKeyFor,
   type CaseHistory,
   type CaseImportResult,
   type ImportRejection,
@@ -43,11 +43,6 @@ if (values.help || !file || !Number.isInteger(batchSize) || batchSize < 1) {
   console.error(usage);
   process.exit(values.help ? 0 : 2);
 }
-if (process.env.NODE_ENV === 'production' && !process.env.PERSONAL_DATA_KEY) {
-  console.error('PERSONAL_DATA_KEY is required when NODE_ENV=production');
-  process.exit(2);
-}
-const kek = parseKeyEncryptionKey(process.env.PERSONAL_DATA_KEY ?? developmentKeyEncryptionKey);
 
 const line = z.object({
   caseId: z.uuid().transform((id) => id.toLowerCase()),
@@ -60,7 +55,8 @@ const line = z.object({
         occurredAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
         data: z.record(z.string(), z.unknown()),
         metadata: z.looseObject({
-          actor: z.string().min(1),
+          // Stored as the actor, printed by the audit replay: one line, as a token's sub must be.
+          actor: identifier(200),
           party: z.string(),
           roles: z.array(z.string()).optional(),
           correlationId: z.string().optional(),
@@ -130,6 +126,8 @@ let code = 0;
 try {
   // MIGRATIONS_DATABASE_URL set: the owner migrates and grants; this connects as the service.
   await migrateFor(database, migrations, projectionTables, process.env.MIGRATIONS_DATABASE_URL);
+  // The key this database was sealed with, or refused before anything is read or written.
+  const kek = await personalDataKeyFor(database.db, process.env);
   const now = new Date();
   // The whole file through the deciders before anything is written.
   let checkedCases = 0;

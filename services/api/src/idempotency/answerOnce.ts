@@ -31,6 +31,8 @@ export interface CommandDeps {
   personalDataKey: Buffer;
   /** Called once the command's events have committed: wakes the log's readers. */
   announceAppend?: () => void;
+  /** Called once an erasure has committed: the deleted key row's versions are to be vacuumed away. */
+  erasureCommitted?: () => void;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface CommandDeps {
  * either finds both or neither.
  */
 export async function answerOnce(
-  { database: { db }, personalDataKey, announceAppend }: CommandDeps,
+  { database: { db }, personalDataKey, announceAppend, erasureCommitted }: CommandDeps,
   request: CommandRequest,
 ): Promise<CommandOutcome> {
   const { idempotency, ...command } = request;
@@ -51,7 +53,7 @@ export async function answerOnce(
   let outcome: CaseCommandOutcome;
   try {
     outcome = await handleCaseCommand(
-      { db, personalDataKey, ...(announceAppend ? { announceAppend } : {}) },
+      { db, personalDataKey, ...(announceAppend ? { announceAppend } : {}), ...(erasureCommitted ? { erasureCommitted } : {}) },
       {
         ...command,
         alongside: (nextVersion) => [

@@ -13,7 +13,7 @@ import {
   type VerifyBearer,
 } from '../auth/verifyBearer';
 import { Problem } from '../errors';
-import { text } from '../schemas/common';
+import { identifier } from '../schemas/common';
 import { bearerToken, verifiedEarlier } from './verifiedTokens';
 
 export interface AuthOptions extends VerifierOptions {
@@ -23,9 +23,12 @@ export interface AuthOptions extends VerifierOptions {
 
 /** The claims CONTRACT.md defines; anything else in the token is ignored. */
 const claimsSchema = z.object({
-  // The subject becomes the events' actor and the idempotency keys' owner: text PostgreSQL can
-  // store (no NUL, no lone surrogate) and no control characters.
-  sub: text(200),
+  // The subject becomes the events' actor, the access log's reader and the idempotency keys'
+  // owner, and is printed by `npm run audit -- replay`: one line of text PostgreSQL can store (no
+  // NUL, no lone surrogate), without any control character (TAB, LF, CR included) or bidi
+  // control that could forge or hide a line. The issuer and kid need no such rule: each must
+  // equal a configured issuer and a key of its set before a token is accepted.
+  sub: identifier(200),
   party: z.enum(parties),
   roles: z.array(z.enum(roles)).min(1),
 });
@@ -40,6 +43,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Verifies a bearer token (without "Bearer "): throws TokenRejected or PartyKeysUnavailable. */
     verifyBearer: VerifyBearer;
+    /** Keys (by kid) a party's set lists that the other party's lists too: trusted by neither (/health degraded). */
+    contestedKeys?: () => { party: Party; kids: string[] }[];
   }
   interface FastifyRequest {
     /** Set by `requireRoles`: who is calling, as the domain sees an actor, and by which key. */
@@ -74,7 +79,18 @@ export const authPlugin = fp(
       onKeysRefused(kids) {
         app.log.error({ party, kids }, `the JWKS of ${party} lists a published development key: it is never trusted here`);
       },
+      onKeysContested(kids) {
+        contested.set(party, kids);
+        if (kids.length > 0)
+          app.log.error(
+            { party, kids },
+            `the JWKS of ${party} lists keys the other party's lists too: neither party's tokens signed with them are trusted`,
+          );
+        else app.log.info({ party }, `the JWKS of ${party} no longer shares keys with the other party's`);
+      },
     }));
+    const contested = new Map<Party, string[]>();
+    app.decorate('contestedKeys', () => [...contested].filter(([, kids]) => kids.length > 0).map(([party, kids]) => ({ party, kids })));
     const lastLogged = new Map<Party, number>();
     app.decorate('verifyBearer', async (token: string) => {
       try {
@@ -127,7 +143,10 @@ export async function authenticate(request: FastifyRequest): Promise<Caller> {
 
 function toCaller(verified: VerifiedBearer): Caller {
   const claims = claimsSchema.safeParse(verified.payload);
-  if (!claims.success) throw new Problem('unauthorized', 'The bearer token lacks valid sub, party or roles claims');
+  if (!claims.success) {
+    const why = claims.error.issues.map((i) => `${i.path.join('.') || 'claims'}: ${i.message}`).join('; ');
+    throw new Problem('unauthorized', `The bearer token lacks valid sub, party or roles claims (${why})`);
+  }
   return {
     id: claims.data.sub,
     party: claims.data.party,

@@ -1,3 +1,4 @@
+import { assertPersonalDataKey } from '@cco/cases';
 import { announceAppends, migrateToLatest, type Database } from '@cco/event-store';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -29,6 +30,8 @@ export const databasePlugin = fp(
       const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
       app.log.info({ applied, engine: options.database.kind }, applied.length ? 'migrations applied' : 'schema up to date');
     }
+    // Before anything is read or sealed under it: the key this database was sealed with, or refused.
+    await assertPersonalDataKey(options.database.db, options.personalDataKey);
     app.decorate('database', options.database);
     app.decorate('personalDataKey', options.personalDataKey);
     const announcer = announceAppends(options.database.db, {

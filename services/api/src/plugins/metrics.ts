@@ -48,21 +48,29 @@ export const metricsPlugin = fp(
   { name: 'metrics' },
 );
 
+/** The metrics listener: bound before anything else happens, serving once the app's registry is given. */
+export interface MetricsListener {
+  port: number;
+  serve(registry: Registry): void;
+  close(): void;
+}
+
 /**
  * /metrics on a listener of its own (METRICS_HOST:METRICS_PORT, 127.0.0.1 by default), so the
  * figures are not public where the API is: a Prometheus on the host (or a sidecar) scrapes it.
+ * Bound first thing at start (a port in use refuses the start before the database is touched);
+ * 503 until `serve` hands it the registry.
  */
-export async function startMetricsListener(
-  registry: Registry,
-  at: { port: number; host: string },
-): Promise<{ port: number; close(): void }> {
+export async function startMetricsListener(at: { port: number; host: string }): Promise<MetricsListener> {
+  let registry: Registry | undefined;
   const server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics here\n');
       return;
     }
+    if (!registry) return void response.writeHead(503, { 'content-type': 'text/plain' }).end('starting\n');
     registry.metrics().then(
-      (body) => response.writeHead(200, { 'content-type': registry.contentType }).end(body),
+      (body) => response.writeHead(200, { 'content-type': registry!.contentType }).end(body),
       () => response.writeHead(500).end(),
     );
   });
@@ -70,5 +78,9 @@ export async function startMetricsListener(
     server.once('error', reject);
     server.listen(at.port, at.host, () => resolve());
   });
-  return { port: (server.address() as AddressInfo).port, close: () => server.close() };
+  return {
+    port: (server.address() as AddressInfo).port,
+    serve: (given) => (registry = given),
+    close: () => server.close(),
+  };
 }

@@ -17,7 +17,7 @@ import {
   refusalBody,
   verificationBody,
   withdrawalBody,
-} from '../schemas/commands';
+} from '@cco/cases';
 import { caseIdParams, idempotencyKeyHeader, ifMatchHeader, problems } from '../schemas/common';
 
 const commandHeaders = z.looseObject({ 'if-match': ifMatchHeader, 'idempotency-key': idempotencyKeyHeader });

@@ -73,11 +73,7 @@ export async function transparencyRoutes(app: FastifyInstance) {
                 request.server.transparency.witnesses.map((w) => w.name),
               )
             : await readLatestCheckpoint(db);
-      if (!checkpoint)
-        throw new Problem(
-          'not_found',
-          treeSize !== undefined ? `no checkpoint of tree size ${treeSize} was issued` : 'no checkpoint has been issued yet',
-        );
+      if (!checkpoint) throw new Problem('not_found', await whyNoCheckpoint(request.server, treeSize, cosigned === 'true'));
       return reply.type('text/plain; charset=utf-8').send(await withCosignatures(db, checkpoint));
     },
   );
@@ -210,6 +206,7 @@ export async function transparencyRoutes(app: FastifyInstance) {
           unknown_witness: 'forbidden',
           malformed: 'validation',
           bad_signature: 'rule_violation',
+          implausible_time: 'rule_violation',
         } as const;
         throw new Problem(kind[outcome.reason], outcome.detail);
       }
@@ -217,4 +214,15 @@ export async function transparencyRoutes(app: FastifyInstance) {
       return { witness: outcome.witness, treeSize, cosignedAt: outcome.cosignedAt.toISOString(), duplicate: outcome.duplicate };
     },
   );
+}
+
+/** Why GET /v1/audit/checkpoint has nothing to answer, as precisely as the log can say. */
+async function whyNoCheckpoint(server: FastifyInstance, treeSize: number | undefined, cosigned: boolean): Promise<string> {
+  if (treeSize !== undefined) return `no checkpoint of tree size ${treeSize} was issued`;
+  if (!(await readLatestCheckpoint(server.database.db))) return 'no checkpoint has been issued yet';
+  if (!cosigned) return 'no checkpoint has been issued yet';
+  const witnesses = server.transparency.witnesses.map((w) => w.name);
+  return witnesses.length === 0
+    ? 'no witness is configured (CHECKPOINT_WITNESS_KEYS), so no checkpoint can be cosigned by all of them'
+    : `checkpoints were issued, but none is cosigned yet by every configured witness (${witnesses.join(', ')})`;
 }

@@ -39,7 +39,11 @@ export const caseSchema = z.looseObject({
   handover: step,
   completion: step,
   erasure: z
-    .object({ reason: z.string(), requestedAt: z.string(), erasedAt: z.string().nullable() })
+    .object({
+      reason: z.string().nullable().describe('Free text of a victim’s case: erased with the personal data (null from then on)'),
+      requestedAt: z.string(),
+      erasedAt: z.string().nullable(),
+    })
     .nullable()
     .describe('Victims: erasure of the personal data'),
   refusal: step,

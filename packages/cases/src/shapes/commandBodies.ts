@@ -1,7 +1,9 @@
 import { caseKinds, documentTypes, nameScripts, offenceCategories, refusalGrounds, sexes } from '@cco/domain';
 import { z } from 'zod';
-import { birthDate, countryCode, isoDate, isoDateTime, text } from './common';
+import { birthDate, countryCode, isoDate, isoDateTime, text } from './fields';
 
+// The API's command bodies (the routes' zod schemas, and so openapi/), kept beside the stored
+// form so that the back-fill's event data is derived from them (eventData.ts), not written twice.
 // Shapes only. Whether a shape is acceptable under the treaties (a warrant present, dual
 // criminality, a refusal's reason...) is the deciders' call, answered with 422, so such
 // fields are optional here.
@@ -33,9 +35,10 @@ const filingBase = {
   lastKnownLocation: z.strictObject({ province: text(100), district: text(100).optional(), details: text(500).optional() }).optional(),
 };
 
-export const fileRequestBody = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('deportation'), ...filingBase }),
-  z.strictObject({
+/** Each kind's filing body, for the API's union and for the stored RequestFiled of that kind. */
+export const filingBodies = {
+  deportation: z.strictObject({ kind: z.literal('deportation'), ...filingBase }),
+  extradition: z.strictObject({
     kind: z.literal('extradition'),
     ...filingBase,
     dualCriminality: z
@@ -47,7 +50,13 @@ export const fileRequestBody = z.discriminatedUnion('kind', [
       .describe('Maximum penalty for the offence in each country, in months (life: 1200)'),
     diplomaticNote: z.strictObject({ reference: text(100), date: isoDate }).optional(),
   }),
-  z.strictObject({ kind: z.literal('victim_repatriation'), ...filingBase }),
+  victim_repatriation: z.strictObject({ kind: z.literal('victim_repatriation'), ...filingBase }),
+};
+
+export const fileRequestBody = z.discriminatedUnion('kind', [
+  filingBodies.deportation,
+  filingBodies.extradition,
+  filingBodies.victim_repatriation,
 ]);
 export type FileRequestBody = z.infer<typeof fileRequestBody>;
 export const caseKindSchema = z.enum(caseKinds);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyChain } from '@cco/event-store';
+import { verifyChain } from '@cco/transparency-log';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import { existsSync, readFileSync } from 'node:fs';

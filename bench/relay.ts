@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { caseUpcasters } from '@cco/case-records';
+import { caseEventMetadata, caseUpcasters } from '@cco/cases';
 import { announceAppends, appendToStream, readAll, upcast, type LogPosition } from '@cco/event-store';
 import {
   createKafka,
@@ -184,7 +184,7 @@ async function latency(
     type: 'RequestWithdrawn',
     occurredAt: new Date(),
     data: { reason: 'benchmark' },
-    metadata: { actor: 'cn-officer-1', party: 'CN', roles: ['officer'], correlationId: randomUUID(), causationId: null },
+    metadata: caseEventMetadata({ id: 'cn-officer-1', party: 'CN', roles: ['officer'] }, randomUUID(), null),
   });
   // Appenders on their own streams; one append every `interval` ms on average, 4 in flight at most.
   const inFlight = new Set<Promise<void>>();

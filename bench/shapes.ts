@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyChain } from '@cco/event-store';
+import { verifyChain } from '@cco/transparency-log';
 import { backlog, describeBacklog, waitCaughtUp } from './support/backlog';
 import type { Benchmark } from './support/benchmark';
 import { createBenchDatabase } from './support/database';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { importCaseHistories } from '@cco/case-records';
-import { chainEvents, type Executor } from '@cco/event-store';
+import { importCaseHistories } from '@cco/cases';
+import { type Executor } from '@cco/event-store';
+import { chainEvents } from '@cco/transparency-log';
 import type { Kysely } from 'kysely';
 import { caseHistories, type HistoryOptions } from '@cco/testkit';
 

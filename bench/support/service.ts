@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, identityProviders, serverProcess, type Claims, type ServerProcess } from '@cco/testkit';
-import { generateSignerKey } from '../../services/api/src/transparency/noteKeys';
+import { generateSignerKey } from '@cco/transparency-log';
 import { benchKek } from './load';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { appendToStream, chainEvents, openDatabase, verifyChain, type Database } from '../../packages/event-store/src/index';
-import { anEvent } from '../../packages/event-store/test/support';
+import { appendToStream, openDatabase, type Database } from '../../packages/event-store/src/index';
+import { chainEvents, verifyChain } from '@cco/transparency-log';
+import { anEvent } from '@cco/testkit';
 import { createTestDatabase, type TestDatabase } from '../support/testDatabase';
 
 // Several workers on one database: the chainer's advisory lock lets one instance chain at a

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { chainEvents } from '../../packages/event-store/src/index';
+import { chainEvents } from '@cco/transparency-log';
 
 /**
  * Chains (and grows the Merkle tree over) every committed event, waiting with a deadline.

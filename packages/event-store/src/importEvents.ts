@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { WrongExpectedVersion } from './appendToStream';
-import { commitSafeBound } from './commitSafeBound';
 import { toRecordedEvent } from './rows';
-import { appendLinks, chainLock, extendChain, linksAfter, openTreeAt, readChainTip, type ChainTip, type OpenTree } from './chainEvents';
 import type { Executor, ExpectedVersion, NewEvent, RecordedEvent } from './types';
 
 /** One stream's events to import, oldest first. */
@@ -25,11 +23,12 @@ export interface ImportOptions {
   /** Events per INSERT statement. Default 5000. */
   rowsPerStatement?: number;
   /**
-   * 'inline' (default): the import links its own events into the hash chain in the same
-   * transaction, hashing in Node while PostgreSQL inserts, so the chain covers the import the
-   * moment it commits. 'chainer': leave it to the background chainer.
+   * Links the import's own events into the hash chain in the same transaction, hashing in Node
+   * while PostgreSQL inserts, so the chain covers the import the moment it commits
+   * (`importChain` of @cco/transparency-log). Absent: left to the background chainer. The store
+   * does not know the chain; the log above it hands its linker in.
    */
-  chain?: 'inline' | 'chainer';
+  chain?: ImportChain;
   /**
    * Inline chaining waits for every older transaction to end first, at most this long (default
    * 2 s); past it the import leaves its events to the chainer rather than wait on (or deadlock
@@ -37,6 +36,18 @@ export interface ImportOptions {
    */
   waitForOlderMs?: number;
 }
+
+/** How an import links its own events into a chain kept above the store. */
+export interface ImportChain {
+  /**
+   * Called first in the import's transaction: makes it the next one in the chain and returns
+   * the linker of its events, or undefined to leave them to the background chainer.
+   */
+  take(trx: Executor<any>, waitForOlderMs: number): Promise<ImportLinker | undefined>;
+}
+
+/** Links a chunk of the import's events, as stored and in position order, after the last chunk. */
+export type ImportLinker = (events: RecordedEvent[]) => Promise<void>;
 
 /**
  * Bulk back-fill of historical events: many streams in ONE transaction, all or nothing, with
@@ -49,13 +60,10 @@ export interface ImportOptions {
  *   transaction id come from the same defaults as any append, so commit-safe readers (readAll,
  *   the chainer, projections, the relay) see the whole import at once, at its commit, in order.
  * - immutability: inserts only; the triggers and revoked privileges stay as they are.
- * - the hash chain, computed in batch: the import holds the chainer's lock, waits until no
- *   older transaction is still running (so nothing can still commit ahead of it in commit-safe
- *   order), links whatever committed before it, then links its own events in the order of their
- *   positions, hashing what it sends exactly as verifyChain will hash what it reads back (every
- *   link's content is the event as stored: position and record time come back from the insert,
- *   data and metadata are hashed from the JSON sent), and grows the Merkle tree by the same
- *   leaves. The chainer carries on after its tip.
+ * - the hash chain, with `chain`, computed in batch: the import takes the chain (see
+ *   `importChain`), then has its own events linked in the order of their positions, each chunk
+ *   as stored (position and record time come back from the insert, data and metadata are the
+ *   JSON sent, parsed): what verifyChain will read back. The chainer carries on after its tip.
  *
  * `occurredAt` is the historical business time; `recordedAt` is, truthfully, the import's.
  * Commit in batches of some thousands of events: each call is one transaction, and a batch that
@@ -91,7 +99,6 @@ interface Row {
 
 async function importInTransaction(trx: Executor<any>, streams: readonly ImportStream[], options: ImportOptions): Promise<ImportResult> {
   const rowsPerStatement = options.rowsPerStatement ?? 5000;
-  const inline = (options.chain ?? 'inline') === 'inline';
   const seen = new Set<string>();
   for (const s of streams) {
     if (s.events.length === 0) throw new Error(`importEvents: stream ${s.streamId} has no events`);
@@ -103,9 +110,7 @@ async function importInTransaction(trx: Executor<any>, streams: readonly ImportS
   // A savepoint, so that a refused import leaves the caller's transaction usable and unchanged.
   await sql`savepoint cco_import`.execute(trx);
   try {
-    const tip = inline ? await takeTheChain(trx, options.waitForOlderMs ?? 2000) : undefined;
-    // The Merkle tree grows with the links, as the chainer grows it (see chainEvents).
-    const tree: OpenTree | undefined = tip ? await openTreeAt(trx, Number(tip.seq)) : undefined;
+    const linker = options.chain ? await options.chain.take(trx, options.waitForOlderMs ?? 2000) : undefined;
     const bases = await claimStreams(trx, streams);
     let events = 0;
     let chunk: Row[] = [];
@@ -118,16 +123,16 @@ async function importInTransaction(trx: Executor<any>, streams: readonly ImportS
       return p;
     };
     const link = async () => {
-      if (!previous || !tip || !tree) return;
+      if (!previous || !linker) return;
       const { rows, inserted } = previous;
       previous = undefined;
-      track(appendLinks(trx, tree, linksAfter(tip, recorded(rows, await inserted))));
+      track(linker(recorded(rows, await inserted)));
     };
     const flush = async () => {
       if (chunk.length === 0) return;
       const rows = chunk;
       chunk = [];
-      const inserted = track(insertEvents(trx, rows, tip !== undefined));
+      const inserted = track(insertEvents(trx, rows, linker !== undefined));
       await link();
       previous = { rows, inserted };
     };
@@ -155,7 +160,7 @@ async function importInTransaction(trx: Executor<any>, streams: readonly ImportS
     await Promise.all(pending);
     if (previous) await previous.inserted;
     await sql`release savepoint cco_import`.execute(trx);
-    return { ok: true, streams: streams.length, events, chained: tip !== undefined };
+    return { ok: true, streams: streams.length, events, chained: linker !== undefined };
   } catch (error) {
     await sql`rollback to savepoint cco_import`.execute(trx);
     if (error instanceof ImportRefused) return { ok: false, errors: error.errors };
@@ -212,33 +217,6 @@ function recorded(rows: readonly Row[], inserted: readonly Inserted[]): Recorded
         metadata: JSON.parse(r.metadata),
       });
     });
-}
-
-/**
- * Makes this transaction the next one in the chain: the chain lock (waiting for a chainer
- * step in progress), then no transaction older than this one left running that can write to
- * this database's log (none can commit ahead of it in commit-safe order any more), then
- * everything committed before it linked.
- * Returns the tip to link the import's own events after, or undefined to leave them to the
- * chainer (an older transaction would not end, or this one already wrote events of its own).
- */
-async function takeTheChain(trx: Executor<any>, waitMs: number): Promise<ChainTip | undefined> {
-  await sql`select pg_advisory_xact_lock(hashtext(${chainLock}))`.execute(trx);
-  const deadline = Date.now() + waitMs;
-  await sql`select pg_current_xact_id()`.execute(trx); // this transaction's xid, before comparing with it
-  for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-    const { rows } = await sql<{ first: boolean }>`select ${commitSafeBound} = pg_current_xact_id() as first`.execute(trx);
-    if (rows[0]?.first) break;
-    // Holding the lock, linking nothing: the chainer links this import after its commit.
-    if (Date.now() > deadline) return undefined;
-    await new Promise((r) => setTimeout(r, pause));
-  }
-  // Events this transaction wrote before the import (the caller's) come first in commit-safe
-  // order and are not the import's to link: leave the whole transaction to the chainer.
-  const { rows: own } = await sql`select 1 from events where transaction_id = pg_current_xact_id() limit 1`.execute(trx);
-  if (own.length > 0) return undefined;
-  while ((await extendChain(trx, 10_000)) > 0);
-  return readChainTip(trx);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import { readCheckpoint } from './checkpoints';
+import { readPosition } from './positions';
 import type { Executor, LogPosition } from './types';
 
 export interface Lag {
-  checkpoint: LogPosition;
-  /** Committed events after the reader's checkpoint: not yet processed. */
+  position: LogPosition;
+  /** Committed events after the reader's position: not yet processed. */
   events: number;
   /** Age of the oldest of them by record time; 0 when caught up. */
   seconds: number;
@@ -16,10 +16,10 @@ export interface Lag {
  * stopped or failing (measured from the oldest unprocessed event, not from the last run).
  */
 export async function measureLag(db: Executor<any>, name: string): Promise<Lag> {
-  const checkpoint = await readCheckpoint(db, name);
+  const position = await readPosition(db, name);
   const { rows } = await sql<{ events: string; seconds: number | null }>`
     select count(*) as events, extract(epoch from clock_timestamp() - min(recorded_at))::float8 as seconds
-    from events where (transaction_id, position) > (${checkpoint.transactionId}::xid8, ${checkpoint.position}::int8)`.execute(db);
+    from events where (transaction_id, position) > (${position.transactionId}::xid8, ${position.position}::int8)`.execute(db);
   const row = rows[0];
-  return { checkpoint, events: Number(row?.events ?? 0), seconds: Math.max(0, row?.seconds ?? 0) };
+  return { position, events: Number(row?.events ?? 0), seconds: Math.max(0, row?.seconds ?? 0) };
 }

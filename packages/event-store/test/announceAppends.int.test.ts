@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { announceAppends, appendToStream, eventsChannel, openDatabase } from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { anEvent } from './support';
+import { anEvent } from '@cco/testkit';
 
 // Readers are woken after commit by the writer's announcer, never by the appending transaction
 // itself: a NOTIFY inside it would serialize every commit on PostgreSQL's notify lock.

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appendToStream, readStream, type AlongsideWrite } from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { anEvent } from './support';
+import { anEvent } from '@cco/testkit';
 
 // Writes alongside an append get the stream's claim as an argument: they never name the CTE.
 let t: TestDatabase<any>;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { appendToStream, commitSafeBound, logStart, readAll, readHoldback } from '../src/index';
 import { withDatabase } from '../../../test/support/globalSetup';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { anEvent } from './support';
+import { anEvent } from '@cco/testkit';
 
 // The log's readers wait only for transactions that can still write to THIS database's log.
 // (The whole suite also runs beside a write transaction that the global setup holds open in

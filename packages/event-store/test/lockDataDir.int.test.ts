@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { DataDirInUse } from '../src/index';
+import { DataDirInUse } from '../src/lockDataDir';
 import { lockDataDir } from '../src/lockDataDir';
 
 // One process per embedded database directory, whatever name it is reached by: a symlink to the

@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { migrations } from '../../../migrations/index';
-import {
-  announceAppends,
-  appendToStream,
-  chainEvents,
-  migrateToLatest,
-  openDatabase,
-  readAll,
-  readStream,
-  verifyChain,
-} from '../src/index';
-import { anEvent } from './support';
+import { announceAppends, appendToStream, migrateToLatest, openDatabase, readAll, readStream } from '../src/index';
+import { chainEvents, verifyChain } from '@cco/transparency-log';
+import { anEvent } from '@cco/testkit';
 
 // The no-install default of `npm start`: the same store code on embedded PGlite.
 it('runs the store on PGlite: migrate, append, conflict, read, chain, verify, notify', async () => {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appendToStream, logStart, readAll, type LogPosition } from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { anEvent } from './support';
+import { anEvent } from '@cco/testkit';
 
 let t: TestDatabase<any>;
 beforeAll(async () => {

@@ -39,11 +39,12 @@ export const tablesOf = (projection: CaseProjection): string[] => [
 export interface Target {
   /** undefined: the live table, found on the search path. */
   schema: string | undefined;
-  checkpoint: string;
+  /** The name of its reader's position. */
+  position: string;
 }
 
-export const checkpointOf = (projection: CaseProjection): string => `projection:${projection.name}`;
-export const liveTarget = (projection: CaseProjection): Target => ({ schema: undefined, checkpoint: checkpointOf(projection) });
+export const positionNameOf = (projection: CaseProjection): string => `projection:${projection.name}`;
+export const liveTarget = (projection: CaseProjection): Target => ({ schema: undefined, position: positionNameOf(projection) });
 
 /** The advisory lock that makes one runner per projection apply at a time, across instances. */
 export const runnerLockOf = (projection: CaseProjection): string => `cco_projection:${projection.name}`;

@@ -15,7 +15,7 @@ export { measureDurations, type Durations } from './statistics/measureDurations'
 export { countVictimVerifications, type VerificationCounts } from './statistics/countVictimVerifications';
 export { listOverdueVerifications, type OverdueVerifications } from './statistics/listOverdueVerifications';
 
-export { checkpointOf, liveTarget, runnerLockOf, type CaseProjection, type Target } from './caseProjection';
+export { positionNameOf, liveTarget, runnerLockOf, type CaseProjection, type Target } from './caseProjection';
 export { findProjection, projections, projectionTables } from './projections';
 export type { ProjectionTables } from './tables';
 

@@ -1,4 +1,4 @@
-import { toDomainEvent } from '@cco/case-records';
+import { toDomainEvent } from '@cco/cases';
 import {
   statusAfter,
   type CaseEvent,

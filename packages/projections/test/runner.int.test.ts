@@ -1,8 +1,8 @@
-import { openDatabase, readCheckpoint, type RecordedEvent } from '@cco/event-store';
+import { openDatabase, readPosition, type RecordedEvent } from '@cco/event-store';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
-import { caseBoard, checkpointOf, projectBatch, readLag, rebuildProjection, statistics, type CaseProjection } from '../src/index';
+import { caseBoard, positionNameOf, projectBatch, readLag, rebuildProjection, statistics, type CaseProjection } from '../src/index';
 import { appendCaseHistories, caseHistoryList, completedDeportationsInLog } from '@cco/testkit';
 import { catchUp } from './catchUp';
 
@@ -18,7 +18,7 @@ const rowCount = async (table: string) =>
 it('a handler that throws mid-batch leaves rows and checkpoint untouched; after a restart the model equals a rebuild from zero', async () => {
   await appendCaseHistories(db.db, caseHistoryList({ cases: 40 }));
   await projectBatch(db.db, caseBoard, 25);
-  const before = { checkpoint: await readCheckpoint(db.db, checkpointOf(caseBoard)), rows: await rowCount('case_board') };
+  const before = { checkpoint: await readPosition(db.db, positionNameOf(caseBoard)), rows: await rowCount('case_board') };
 
   const events = (await sql<{ position: string }>`select position from events order by transaction_id, position`.execute(db.db)).rows;
   const poison = events[37]!.position; // in the middle of the second batch of 25
@@ -30,7 +30,7 @@ it('a handler that throws mid-batch leaves rows and checkpoint untouched; after 
     },
   };
   await expect(projectBatch(db.db, failing, 25)).rejects.toThrow('handler bug');
-  expect(await readCheckpoint(db.db, checkpointOf(caseBoard))).toEqual(before.checkpoint);
+  expect(await readPosition(db.db, positionNameOf(caseBoard))).toEqual(before.checkpoint);
   expect(await rowCount('case_board')).toBe(before.rows);
 
   // The restarted runner (the bug fixed) resumes at the checkpoint.
@@ -56,14 +56,14 @@ it('a crash after the rows were written but before the checkpoint: both roll bac
   await sql`create trigger fail_checkpoint before insert or update on checkpoints for each row execute function fail_checkpoint()`.execute(
     db.db,
   );
-  const checkpoint = await readCheckpoint(db.db, checkpointOf(statistics));
+  const checkpoint = await readPosition(db.db, positionNameOf(statistics));
   const completedRows = () =>
     sql<{ n: number }>`select count(*)::int as n from statistics_cases where completed_at is not null and kind = 'deportation'`.execute(
       db.db,
     );
 
   await expect(projectBatch(db.db, statistics)).rejects.toThrow('crash before the checkpoint');
-  expect(await readCheckpoint(db.db, checkpointOf(statistics))).toEqual(checkpoint);
+  expect(await readPosition(db.db, positionNameOf(statistics))).toEqual(checkpoint);
   expect((await completedRows()).rows[0]!.n).toBe(completedBefore);
 
   await sql`update fail_once set armed = false`.execute(db.db);

@@ -1,9 +1,9 @@
-import { caseUpcasters } from '@cco/case-records';
+import { caseUpcasters } from '@cco/cases';
 import {
   readAhead,
   readAll,
-  readCheckpoint,
-  saveCheckpoint,
+  readPosition,
+  savePosition,
   tryLockForTransaction,
   upcast,
   type Executor,
@@ -76,7 +76,7 @@ export async function relayBatch(
       ahead?.drop();
       return { result: nothing, next: undefined };
     }
-    const after = await readCheckpoint(trx, relayName);
+    const after = await readPosition(trx, relayName);
     const read = (from: LogPosition) => prepare(trx, from, options);
     const batch = await (ahead ? ahead.take(after, read) : read(after));
     if (batch.events === 0) return { result: nothing, next: undefined };
@@ -86,7 +86,7 @@ export async function relayBatch(
       producer.sendBatch({ topicMessages: batch.topicMessages, acks: -1, compression: CompressionTypes.GZIP }),
       ahead ? read(batch.last) : undefined,
     ]);
-    await saveCheckpoint(trx, relayName, batch.last);
+    await savePosition(trx, relayName, batch.last);
     return {
       result: { events: batch.events, analytics: batch.analytics, unlisted: batch.unlisted },
       next: next && next.events > 0 ? { after: batch.last, batch: next } : undefined,

@@ -1,4 +1,5 @@
 import { runCatchUp, tryLockForTransaction, type Database, type Executor } from '@cco/event-store';
+import { readCheckpointsAfter } from '@cco/transparency-log';
 import { sql } from 'kysely';
 import { Partitioners, type KafkaConfig, type Producer } from 'kafkajs';
 import { createKafka, type Log } from './createKafka';
@@ -24,26 +25,24 @@ export async function relayCheckpoints(db: Executor<any>, producer: Pick<Produce
     const {
       rows: [done],
     } = await sql<{ tree_size: string }>`select tree_size from checkpoint_publications where name = ${checkpointRelayName}`.execute(trx);
-    const { rows } = await sql<{ tree_size: string; root_hash: string; note: string; issued_at: Date }>`
-      select tree_size, encode(root_hash, 'hex') as root_hash, note, issued_at from tree_checkpoints
-      where tree_size > ${done?.tree_size ?? '-1'}::int8 order by tree_size limit ${limit}`.execute(trx);
-    if (rows.length === 0) return 0;
-    const messages = rows.map((r) => {
+    const checkpoints = await readCheckpointsAfter(trx, done ? Number(done.tree_size) : -1, limit);
+    if (checkpoints.length === 0) return 0;
+    const messages = checkpoints.map((c) => {
       // Checked against the published schema (openapi/asyncapi.json) before it goes out.
       const value: CheckpointMessage = checkpointMessageSchema.parse({
-        origin: r.note.slice(0, r.note.indexOf('\n')),
-        treeSize: Number(r.tree_size),
-        rootHash: r.root_hash,
-        note: r.note,
-        issuedAt: new Date(r.issued_at).toISOString(),
+        origin: c.note.slice(0, c.note.indexOf('\n')),
+        treeSize: c.treeSize,
+        rootHash: c.rootHash.toString('hex'),
+        note: c.note,
+        issuedAt: c.issuedAt.toISOString(),
       });
-      return { key: value.origin, value: JSON.stringify(value), headers: { 'tree-size': String(r.tree_size) } };
+      return { key: value.origin, value: JSON.stringify(value), headers: { 'tree-size': String(c.treeSize) } };
     });
     await producer.send({ topic, acks: -1, messages });
     await sql`
-      insert into checkpoint_publications (name, tree_size) values (${checkpointRelayName}, ${rows[rows.length - 1]!.tree_size}::int8)
+      insert into checkpoint_publications (name, tree_size) values (${checkpointRelayName}, ${String(checkpoints[checkpoints.length - 1]!.treeSize)}::int8)
       on conflict (name) do update set tree_size = excluded.tree_size, updated_at = now()`.execute(trx);
-    return rows.length;
+    return checkpoints.length;
   });
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sealForStorage } from '@cco/case-records';
+import { sealForStorage } from '@cco/cases';
 import type { RecordedEvent } from '@cco/event-store';
 import { expect, it } from 'vitest';
 import { deportationFiling, personalData } from '@cco/testkit';

@@ -1,4 +1,4 @@
-import { readCheckpoint } from '@cco/event-store';
+import { readPosition } from '@cco/event-store';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { measureRelayLag, relayName, startRelay } from '../src/index';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
@@ -64,6 +64,6 @@ it('20 cases × 50 events appended concurrently, two relays: each event on both 
   const last = stored
     .sort((a, b) => Number(BigInt(a.transaction_id) - BigInt(b.transaction_id)) || Number(BigInt(a.position) - BigInt(b.position)))
     .at(-1)!;
-  expect(await readCheckpoint(t.db, relayName)).toEqual({ transactionId: String(last.transaction_id), position: String(last.position) });
+  expect(await readPosition(t.db, relayName)).toEqual({ transactionId: String(last.transaction_id), position: String(last.position) });
   await annotate(`${events.length} + ${analytics.length} messages, 0 duplicates`);
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CaseHistory } from '@cco/case-records';
+import { caseEventMetadata, type CaseHistory } from '@cco/cases';
 import { offenceCategories, type OffenceCategory } from '@cco/domain';
 import { appendToStream, type Executor, type NewEvent } from '@cco/event-store';
 import { createRandom } from './random';
@@ -76,13 +76,11 @@ export function* caseHistories(options: HistoryOptions): Generator<CaseHistory[]
         type,
         occurredAt: new Date(at),
         data,
-        metadata: {
-          actor: `${by.toLowerCase()}-officer-${int(1, 40)}`,
-          party: by,
-          roles: [type === 'RequestRefused' ? 'supervisor' : 'officer'],
-          correlationId: randomUUID(),
+        metadata: caseEventMetadata(
+          { id: `${by.toLowerCase()}-officer-${int(1, 40)}`, party: by, roles: [type === 'RequestRefused' ? 'supervisor' : 'officer'] },
+          randomUUID(),
           causationId,
-        },
+        ),
       });
       causationId = id;
       return true;

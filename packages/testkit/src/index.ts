@@ -5,6 +5,7 @@
 export * from './random';
 export * from './fixtures';
 export * from './sampleEvents';
+export * from './storeEvents';
 export * from './caseHistories';
 export * as caseEvents from './caseEvents';
 export * from './logCounts';

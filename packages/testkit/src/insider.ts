@@ -1,4 +1,5 @@
-import { canonicalContent, growTree, hashEvent, insertNodes, leafHash, readStream } from '@cco/event-store';
+import { readStream } from '@cco/event-store';
+import { canonicalContent, growTree, hashEvent, insertNodes, leafHash } from '@cco/transparency-log';
 import { sql, type Kysely } from 'kysely';
 
 type Connection = Parameters<Parameters<ReturnType<Kysely<any>['connection']>['execute']>[0]>[0];

@@ -1,4 +1,4 @@
-import { developmentKeyEncryptionKey, parseKeyEncryptionKey } from '@cco/case-records';
+import { developmentKeyEncryptionKey, parseKeyEncryptionKey } from '@cco/cases';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parties, type Party } from '@cco/domain';
@@ -113,7 +113,7 @@ export interface Config {
   auth: AuthOptions & { developmentParties: Party[] };
   /** /metrics: on the API's port (not in production) and/or a listener of its own. */
   metrics: { onApiPort: boolean; listener: { port: number; host: string } | undefined };
-  /** Wraps every subject's data key (crypto-shredding); see packages/case-records. */
+  /** Wraps every subject's data key (crypto-shredding); see packages/cases. */
   personalDataKey: { key: Buffer; development: boolean };
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
   /** Rate limit and HTTP timeouts (RATE_LIMIT_*, HTTP_*_TIMEOUT_MS). */

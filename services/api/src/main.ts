@@ -1,4 +1,4 @@
-import { PersonalDataKeyRefused } from '@cco/case-records';
+import { PersonalDataKeyRefused } from '@cco/cases';
 import { databaseAddress, migrateAsOwner, openDatabase, refusalOfOwnerConnection, vacuumerFor, waitForDatabase } from '@cco/event-store';
 import { projectionTables } from '@cco/projections';
 import closeWithGrace from 'close-with-grace';
@@ -8,7 +8,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { refusalPrefix } from './config/production';
 import { startMetricsListener } from './plugins/metrics';
-import { loadCheckpointSigner, witnessKeysFrom } from './transparency/loadCheckpointSigner';
+import { loadCheckpointSigner, witnessKeysFrom } from '@cco/transparency-log';
 import type { ApiTables } from './tables';
 
 // `npm start`: the whole service on PORT. Without DATABASE_URL it runs on embedded PGlite in
@@ -20,7 +20,7 @@ const config = (() => {
     return refuseToStart(error);
   }
 })();
-const checkpointKey = loadCheckpointSigner(process.env, config.dataDir);
+const checkpointKey = loadCheckpointSigner(process.env, config.dataDir, config.production);
 if ('error' in checkpointKey) {
   refuseToStart(new ConfigError(`${refusalPrefix(config.production)}${checkpointKey.error}`));
 }

@@ -1,4 +1,5 @@
-import { appendToStream, hashEvent, readStream } from '@cco/event-store';
+import { appendToStream, readStream } from '@cco/event-store';
+import { hashEvent } from '@cco/transparency-log';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

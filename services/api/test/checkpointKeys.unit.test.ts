@@ -2,9 +2,17 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCheckpointSigner } from '../src/transparency/loadCheckpointSigner';
-import { generateSignerKey, parseSignerKey, parseVerifierKey, type NoteSigner } from '../src/transparency/noteKeys';
-import { checkpointBody, parseCheckpointBody, parseNote, signNote } from '../src/transparency/signedNote';
+import {
+  loadCheckpointSigner,
+  generateSignerKey,
+  parseSignerKey,
+  parseVerifierKey,
+  type NoteSigner,
+  checkpointBody,
+  parseCheckpointBody,
+  parseNote,
+  signNote,
+} from '@cco/transparency-log';
 import { openCheckpoint } from './tlogVerifier';
 
 // The known answer of Go's golang.org/x/mod/sumdb/note (its documented example key and note).
@@ -48,31 +56,31 @@ describe('loadCheckpointSigner', () => {
   const dir = () => mkdtempSync(join(tmpdir(), 'cco-key-'));
 
   it('takes CHECKPOINT_SIGNING_KEY; CHECKPOINT_ORIGIN must be its name', () => {
-    const loaded = loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: goSigner, NODE_ENV: 'production' }, dir());
+    const loaded = loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: goSigner, NODE_ENV: 'production' }, dir(), true);
     expect('signer' in loaded && loaded.signer.verifierKey).toBe(goVerifier);
-    expect(loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: goSigner, CHECKPOINT_ORIGIN: 'other' }, dir())).toEqual({
+    expect(loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: goSigner, CHECKPOINT_ORIGIN: 'other' }, dir(), false)).toEqual({
       error: expect.stringMatching(/must equal/),
     });
-    expect(loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: 'nonsense' }, dir())).toEqual({
+    expect(loadCheckpointSigner({ CHECKPOINT_SIGNING_KEY: 'nonsense' }, dir(), false)).toEqual({
       error: expect.stringMatching(/CHECKPOINT_SIGNING_KEY/),
     });
   });
 
   it('is required in production', () => {
-    expect(loadCheckpointSigner({ NODE_ENV: 'production' }, dir())).toEqual({ error: expect.stringMatching(/required/) });
+    expect(loadCheckpointSigner({ NODE_ENV: 'production' }, dir(), true)).toEqual({ error: expect.stringMatching(/required/) });
   });
 
   it('outside production generates a key into DATA_DIR once (owner-only), and reads the same one back', () => {
     const d = dir();
-    const first = loadCheckpointSigner({ CHECKPOINT_ORIGIN: 'dev.example/log' }, d);
+    const first = loadCheckpointSigner({ CHECKPOINT_ORIGIN: 'dev.example/log' }, d, false);
     if ('error' in first) throw new Error(first.error);
     expect(first.generated).toBe(join(d, 'checkpoint-signing-key'));
     expect(statSync(first.generated!).mode & 0o777).toBe(0o600);
     expect(readFileSync(first.generated!, 'utf8')).toMatch(/^PRIVATE\+KEY\+dev\.example\/log\+[0-9a-f]{8}\+/);
-    const again = loadCheckpointSigner({}, d);
+    const again = loadCheckpointSigner({}, d, false);
     if ('error' in again) throw new Error(again.error);
     expect(again.generated).toBeUndefined();
     expect(again.signer.verifierKey).toBe(first.signer.verifierKey);
-    expect(loadCheckpointSigner({ CHECKPOINT_ORIGIN: 'another' }, d)).toEqual({ error: expect.stringMatching(/differs/) });
+    expect(loadCheckpointSigner({ CHECKPOINT_ORIGIN: 'another' }, d, false)).toEqual({ error: expect.stringMatching(/differs/) });
   });
 });

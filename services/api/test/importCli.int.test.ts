@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readCaseEvents } from '@cco/case-records';
-import { verifyChain } from '@cco/event-store';
+import { readCaseEvents } from '@cco/cases';
+import { verifyChain } from '@cco/transparency-log';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/testDatabase';
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { serverProcess } from '@cco/testkit';
 import { createTwoRoleDatabase, type TwoRoleDatabase } from '../../../test/deploy/support';
 import { FakeIdentityProvider } from './identityProvider';
-import { generateSignerKey } from '../src/transparency/noteKeys';
+import { generateSignerKey } from '@cco/transparency-log';
 import { refusalLine, startRefused } from './productionSupport';
 
 // Production never serves through a connection that could rewrite the log (a superuser, or the

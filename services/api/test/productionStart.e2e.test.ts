@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { developmentKeyEncryptionKey } from '@cco/case-records';
+import { developmentKeyEncryptionKey } from '@cco/cases';
 import { developmentJwks, developmentJwtSecret, developmentSigningKey, signDevelopmentToken } from '@cco/dev-auth';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { generateSignerKey } from '../src/transparency/noteKeys';
+import { generateSignerKey } from '@cco/transparency-log';
 import type { FakeIdentityProvider, TestCertificate } from './identityProvider';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));

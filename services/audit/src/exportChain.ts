@@ -1,7 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
-import { chainedContent, readInclusionProof, toRecordedEvent, type EventRow, type Executor } from '@cco/event-store';
+import { toRecordedEvent, type EventRow, type Executor } from '@cco/event-store';
+import { chainedContent, readInclusionProof, readLatestCheckpoint } from '@cco/transparency-log';
 import { sql } from 'kysely';
 
 export interface ExportSummary {
@@ -26,12 +27,8 @@ export async function exportChain(db: Executor<any>, from: string, to: string, o
     select min(c.seq) as first, max(c.seq) as last from event_chain c join events e on e.position = c.position
     where e.recorded_at >= ${from}::date and e.recorded_at < ${to}::date + 1`.execute(db);
   const { first, last } = bounds.rows[0] ?? { first: null, last: null };
-  const {
-    rows: [latest],
-  } = await sql<{ tree_size: string; note: string }>`select tree_size, note from tree_checkpoints order by tree_size desc limit 1`.execute(
-    db,
-  );
-  const treeSize = latest ? Number(latest.tree_size) : 0;
+  const latest = await readLatestCheckpoint(db);
+  const treeSize = latest ? latest.treeSize : 0;
   if (latest) await writeFile(`${out}.checkpoint`, latest.note);
   const file = createWriteStream(out);
   let links = 0;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { identifier, personalDataKeyFor, PersonalDataKeyRefused } from '@cco/case-records';
-import { openDatabase, verifyLog } from '@cco/event-store';
+import { identifier, personalDataKeyFor, PersonalDataKeyRefused } from '@cco/cases';
+import { openDatabase } from '@cco/event-store';
+import { verifyLog } from '@cco/transparency-log';
 import { countDeportations, utcDays } from '@cco/projections';
 import { exportChain } from './exportChain';
 import { recomputeDeportationStatistics, type GroupBy } from './recomputeStatistics';

@@ -1,4 +1,4 @@
-import { lineBreakingOrBidi } from '@cco/case-records';
+import { lineBreakingOrBidi } from '@cco/cases';
 
 const everyControl = new RegExp(lineBreakingOrBidi.source, 'gu');
 

@@ -1,4 +1,4 @@
-import { readCaseEvents, toDomainEvent } from '@cco/case-records';
+import { readCaseEvents, toDomainEvent } from '@cco/cases';
 import { caseView, type CaseView } from '@cco/domain';
 import type { Executor } from '@cco/event-store';
 import { sql } from 'kysely';

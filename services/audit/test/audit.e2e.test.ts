@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chainEvents } from '@cco/event-store';
+import { chainEvents } from '@cco/transparency-log';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deportationFiling, handover, personalData, verification } from '../../../test/support/fixtures';

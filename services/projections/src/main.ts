@@ -28,7 +28,7 @@ await migrateFor(database, migrations, projectionTables, process.env.MIGRATIONS_
 
 async function status() {
   for (const lag of await readLag(database.db)) {
-    const at = `${lag.checkpoint.transactionId}.${lag.checkpoint.position}`;
+    const at = `${lag.position.transactionId}.${lag.position.position}`;
     console.log(`${lag.projection.padEnd(12)} at ${at.padEnd(16)} ${lag.eventsBehind} events, ${lag.secondsBehind.toFixed(1)} s behind`);
   }
 }

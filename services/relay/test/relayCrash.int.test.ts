@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { logStart, readAll, readCheckpoint } from '@cco/event-store';
+import { logStart, readAll, readPosition } from '@cco/event-store';
 import { measureRelayLag, relayName, startRelay } from '@cco/publishing';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -94,7 +94,7 @@ it('SIGKILL between Kafka’s ack and the checkpoint: duplicates only, and the c
   await holder.end();
   await expect.poll(() => relayBackends(''), { timeout: 20_000, interval: 100 }).toBe(0);
   await sql`drop trigger hold_relay_checkpoint on checkpoints`.execute(t.db);
-  expect(await readCheckpoint(t.db, relayName)).toEqual(logStart);
+  expect(await readPosition(t.db, relayName)).toEqual(logStart);
 
   // A relay starting afresh resumes from the last checkpoint: the first batch goes out again.
   const settings = testSettings(cluster.bootstrap, { batchSize: firstBatch });

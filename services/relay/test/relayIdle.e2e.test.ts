@@ -1,4 +1,4 @@
-import { logStart, readCheckpoint } from '@cco/event-store';
+import { logStart, readPosition } from '@cco/event-store';
 import { relayName } from '@cco/publishing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appendConcurrently, serverProcess, type ServerProcess, sleep } from '@cco/testkit';
@@ -24,7 +24,7 @@ it('npm start without KAFKA_BROKERS: the relay idles, says so in one line, and t
     const mentions = lines.filter((line) => line.includes('KAFKA_BROKERS'));
     expect(mentions).toHaveLength(1);
     expect(JSON.parse(mentions[0]!)).toMatchObject({ level: 30, msg: expect.stringMatching(/relay is idle; events wait in PostgreSQL/) });
-    expect(await readCheckpoint(t.db, relayName)).toEqual(logStart);
+    expect(await readPosition(t.db, relayName)).toEqual(logStart);
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^cco_relay_lag_events 12$/m);

@@ -1,6 +1,6 @@
-import { readAhead, readAll, readCheckpoint, saveCheckpoint, type LogPosition, type ReadAllResult } from '@cco/event-store';
+import { readAhead, readAll, readPosition, savePosition, type LogPosition, type ReadAllResult } from '@cco/event-store';
 import { sql, type Kysely } from 'kysely';
-import { checkpointOf, liveTarget, runnerLockOf, tablesOf, type CaseProjection } from '../caseProjection';
+import { positionNameOf, liveTarget, runnerLockOf, tablesOf, type CaseProjection } from '../caseProjection';
 import { applyEvents } from '../runner/applyEvents';
 import { applyNextBatch } from '../runner/applyNextBatch';
 import { compareTables, type TableComparison } from './compareTables';
@@ -63,12 +63,12 @@ async function rebuild(db: Kysely<any>, projection: CaseProjection, options: Reb
   for (let applied = -1; applied !== 0; replayed += applied) {
     applied = await db.transaction().execute(async (trx) => {
       await holdShadow(trx, run);
-      const from = await readCheckpoint(trx, run.target.checkpoint);
+      const from = await readPosition(trx, run.target.position);
       const read = await ahead.take(from, (after) => readAll(trx, after, batchSize));
       if (read.events.length === 0) return 0;
       ahead.hold(read.last, readAll(db, read.last, batchSize));
       await applyEvents(trx, projection, run.target, read.events);
-      await saveCheckpoint(trx, run.target.checkpoint, read.last);
+      await savePosition(trx, run.target.position, read.last);
       return read.events.length;
     });
     if (applied > 0) options.onProgress?.(replayed + applied);
@@ -84,7 +84,7 @@ async function rebuild(db: Kysely<any>, projection: CaseProjection, options: Reb
     await lockForTransaction(trx, runnerLockOf(projection));
     await holdShadow(trx, run);
     while ((await applyNextBatch(trx, projection, liveTarget(projection), batchSize)) > 0);
-    const at = await readCheckpoint(trx, checkpointOf(projection));
+    const at = await readPosition(trx, positionNameOf(projection));
     for (let applied = await step(trx, at); applied > 0; applied = await step(trx, at)) replayed += applied;
     const [comparison, counters] = await swapIn(trx, run);
     return {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { logStart, saveCheckpoint, type Executor } from '@cco/event-store';
+import { logStart, savePosition, type Executor } from '@cco/event-store';
 import { sql } from 'kysely';
-import { checkpointOf, tablesOf, type CaseProjection, type Target } from '../caseProjection';
+import { positionNameOf, tablesOf, type CaseProjection, type Target } from '../caseProjection';
 import { ensureSchema } from './ensureSchema';
 import { lockForTransaction } from './lockForTransaction';
 
@@ -22,7 +22,7 @@ const shadowLockOf = (projection: CaseProjection) => `cco_projection_rebuild:${p
  * instead of writing into a table it no longer owns. Nothing holds a session meanwhile, so on
  * PGlite the API keeps serving between batches.
  */
-const checkpointOfRun = (projection: CaseProjection, runId: string) => `${checkpointOf(projection)}@rebuild:${runId}`;
+const positionNameOfRun = (projection: CaseProjection, runId: string) => `${positionNameOf(projection)}@rebuild:${runId}`;
 
 export class RebuildSuperseded extends Error {
   constructor(projection: string) {
@@ -39,12 +39,12 @@ export class RebuildSuperseded extends Error {
 export async function createShadow(trx: Executor<any>, projection: CaseProjection): Promise<Shadow> {
   await lockForTransaction(trx, shadowLockOf(projection));
   await assertOwnsReadModel(trx, projection);
-  const run: Shadow = { projection, target: { schema: shadowSchema, checkpoint: checkpointOfRun(projection, randomUUID()) } };
+  const run: Shadow = { projection, target: { schema: shadowSchema, position: positionNameOfRun(projection, randomUUID()) } };
   await trx
     .deleteFrom('checkpoints')
-    .where('name', 'like', `${checkpointOf(projection)}@rebuild:%`)
+    .where('name', 'like', `${positionNameOf(projection)}@rebuild:%`)
     .execute();
-  await saveCheckpoint(trx, run.target.checkpoint, logStart);
+  await savePosition(trx, run.target.position, logStart);
   await ensureSchema(trx, shadowSchema);
   for (const table of tablesOf(projection)) {
     await sql`drop table if exists ${sql.id(shadowSchema, table)}`.execute(trx);
@@ -102,11 +102,11 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** Takes the rebuild lock for this transaction and checks the run still owns the shadow. */
 export async function holdShadow(trx: Executor<any>, run: Shadow): Promise<void> {
   await lockForTransaction(trx, shadowLockOf(run.projection));
-  const claim = await trx.selectFrom('checkpoints').select('name').where('name', '=', run.target.checkpoint).executeTakeFirst();
+  const claim = await trx.selectFrom('checkpoints').select('name').where('name', '=', run.target.position).executeTakeFirst();
   if (!claim) throw new RebuildSuperseded(run.projection.name);
 }
 
 /** Ends the run: its claim goes; the shadow table itself has become the live one. */
 export async function releaseShadow(trx: Executor<any>, run: Shadow): Promise<void> {
-  await trx.deleteFrom('checkpoints').where('name', '=', run.target.checkpoint).execute();
+  await trx.deleteFrom('checkpoints').where('name', '=', run.target.position).execute();
 }

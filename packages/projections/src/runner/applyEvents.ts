@@ -1,4 +1,4 @@
-import { caseUpcasters } from '@cco/case-records';
+import { caseUpcasters } from '@cco/cases';
 import { upcast, type Executor, type RecordedEvent } from '@cco/event-store';
 import { sql } from 'kysely';
 import type { CaseProjection, Target } from '../caseProjection';

@@ -1,4 +1,4 @@
-import { compareLogPositions, readAll, readCheckpoint, saveCheckpoint, type Executor, type LogPosition } from '@cco/event-store';
+import { compareLogPositions, readAll, readPosition, savePosition, type Executor, type LogPosition } from '@cco/event-store';
 import type { CaseProjection, Target } from '../caseProjection';
 import { applyEvents } from './applyEvents';
 
@@ -15,12 +15,12 @@ export async function applyNextBatch(
   batchSize: number,
   until?: LogPosition,
 ): Promise<number> {
-  const from = await readCheckpoint(trx, target.checkpoint);
+  const from = await readPosition(trx, target.position);
   const read = await readAll(trx, from, batchSize);
   const events = until ? read.events.filter((e) => compareLogPositions(e, until) <= 0) : read.events;
   const last = events.at(-1);
   if (!last) return 0;
   await applyEvents(trx, projection, target, events);
-  await saveCheckpoint(trx, target.checkpoint, { transactionId: last.transactionId, position: last.position });
+  await savePosition(trx, target.position, { transactionId: last.transactionId, position: last.position });
   return events.length;
 }

@@ -1,4 +1,4 @@
-import { generateSignerKey, validKeyName } from '../transparency/noteKeys';
+import { generateSignerKey, validKeyName } from '@cco/transparency-log';
 
 // `npm run checkpoint-key -- <origin>`: a new Ed25519 checkpoint signing key in Go's note
 // signer format, for CHECKPOINT_SIGNING_KEY, and its verifier key for auditors and witnesses.

@@ -10,8 +10,9 @@ import {
   type CaseHistory,
   type CaseImportResult,
   type ImportRejection,
-} from '@cco/case-records';
-import { announceAppends, chainEvents, migrateFor, openDatabase } from '@cco/event-store';
+} from '@cco/cases';
+import { announceAppends, migrateFor, openDatabase } from '@cco/event-store';
+import { chainEvents } from '@cco/transparency-log';
 import { projectionTables } from '@cco/projections';
 import { z } from 'zod';
 import { migrations } from '../../../../migrations/index';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { parseKeyEncryptionKey, rotatePersonalDataKey, subjectKeysTable } from '@cco/case-records';
+import { parseKeyEncryptionKey, rotatePersonalDataKey, subjectKeysTable } from '@cco/cases';
 import { migrateFor, openDatabase, vacuumerFor } from '@cco/event-store';
 import { projectionTables } from '@cco/projections';
 import { migrations } from '../../../../migrations/index';

@@ -1,4 +1,5 @@
-import { chainEvents, eventsChannel, runCatchUp, type CatchUp } from '@cco/event-store';
+import { eventsChannel, runCatchUp, type CatchUp } from '@cco/event-store';
+import { chainEvents } from '@cco/transparency-log';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 

@@ -1,4 +1,4 @@
-import { assertPersonalDataKey } from '@cco/case-records';
+import { assertPersonalDataKey } from '@cco/cases';
 import { announceAppends, migrateToLatest, type Database } from '@cco/event-store';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';

@@ -1,4 +1,4 @@
-import { countPendingPurges, startErasurePurge } from '@cco/case-records';
+import { countPendingPurges, startErasurePurge } from '@cco/cases';
 import type { Vacuumer } from '@cco/event-store';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';

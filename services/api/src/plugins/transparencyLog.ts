@@ -1,10 +1,20 @@
-import { runCatchUp, verifyLog, type CatchUp, type LogVerification } from '@cco/event-store';
+import { runCatchUp, type CatchUp } from '@cco/event-store';
+import {
+  verifyLog,
+  type LogVerification,
+  issueCheckpoint,
+  readLatestCheckpoint,
+  type Checkpoint,
+  readLatestIntegrityRun,
+  recordIntegrityRun,
+  generateSignerKey,
+  parseVerifierKey,
+  type NoteSigner,
+  type NoteVerifier,
+} from '@cco/transparency-log';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Gauge } from 'prom-client';
-import { issueCheckpoint, readLatestCheckpoint, type Checkpoint } from '../transparency/checkpoints';
-import { readLatestIntegrityRun, recordIntegrityRun } from '../transparency/integrityRuns';
-import { generateSignerKey, parseVerifierKey, type NoteSigner, type NoteVerifier } from '../transparency/noteKeys';
 
 export interface TransparencyOptions {
   /** The checkpoints' signing key (loadCheckpointSigner); absent: a key for this process only. */

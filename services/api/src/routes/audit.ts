@@ -1,15 +1,10 @@
-import { readChainHead, readChainLink, verifyLog, type LogVerification } from '@cco/event-store';
-import { sql } from 'kysely';
+import { readChainHead, readChainLink, readLatestIntegrityRun, rereadLog, type LogVerification } from '@cco/transparency-log';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
 import { caseId, problems, withinInt8 } from '../schemas/common';
-import { readLatestIntegrityRun } from '../transparency/integrityRuns';
-
-/** Where the next plain integrity call resumes re-reading, when the log is too large for one. */
-const rereadCursor = 'integrity-reread';
 
 const auditors = requireRoles('auditor');
 
@@ -82,17 +77,7 @@ export async function auditRoutes(app: FastifyInstance) {
         result = await request.server.transparency.verifyAll();
       } else {
         // A log too large for one request is re-read in turns: each call resumes where the last stopped.
-        const {
-          rows: [cursor],
-        } = await sql<{ seq: string }>`select seq from chain_verifications where name = ${rereadCursor}`.execute(db);
-        result = await verifyLog(db, {
-          fromLeaf: cursor ? Number(cursor.seq) : 0,
-          deadline: Date.now() + request.server.transparency.integrityBudgetMs,
-        });
-        const next = result.ok && !result.complete ? result.toLeaf : 0;
-        await sql`
-        insert into chain_verifications (name, seq, hash) values (${rereadCursor}, ${String(next)}::int8, '')
-        on conflict (name) do update set seq = excluded.seq, verified_at = now()`.execute(db);
+        result = await rereadLog(db, Date.now() + request.server.transparency.integrityBudgetMs);
       }
       const last = await readLatestIntegrityRun(db);
       const wholeNow = result.complete && result.fromLeaf === 0;

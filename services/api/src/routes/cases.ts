@@ -1,4 +1,4 @@
-import { readCaseEvents } from '@cco/case-records';
+import { readCaseEvents } from '@cco/cases';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { executeCommand, type CommandIntent, type CommandOutcome, type CommandRefusal } from '../commands/executeCommand';
+import { answerOnce, type CommandIntent, type CommandOutcome, type CommandRefusal } from '../idempotency/answerOnce';
 import { domainProblem, Problem } from '../errors';
 import { requestHash } from '../idempotency/idempotency';
 import { requireRoles } from '../plugins/auth';
@@ -17,7 +17,7 @@ import {
   refusalBody,
   verificationBody,
   withdrawalBody,
-} from '@cco/case-records';
+} from '@cco/cases';
 import { caseIdParams, idempotencyKeyHeader, ifMatchHeader, problems } from '../schemas/common';
 
 const commandHeaders = z.looseObject({ 'if-match': ifMatchHeader, 'idempotency-key': idempotencyKeyHeader });
@@ -103,7 +103,7 @@ export async function commandRoutes(app: FastifyInstance) {
       const { occurredAt, ...data } = request.body;
       const caseId = randomUUID();
       const done = succeeded(
-        await executeCommand(request.server, {
+        await answerOnce(request.server, {
           caseId,
           actor: request.actor,
           creates: true,
@@ -140,7 +140,7 @@ export async function commandRoutes(app: FastifyInstance) {
         const { occurredAt, ...data } = request.body;
         const caseId = request.params.id;
         const done = succeeded(
-          await executeCommand(request.server, {
+          await answerOnce(request.server, {
             caseId,
             actor: request.actor,
             creates: false,

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Gauge } from 'prom-client';
 import { z } from 'zod';
-import { readLatestIntegrityRun } from '../transparency/integrityRuns';
+import { readLatestIntegrityRun } from '@cco/transparency-log';
 
 const lagSchema = z.object({
   name: z.string(),
@@ -93,7 +93,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
           database: 'up' as const,
           projections: lag.map((l) => ({
             name: l.projection,
-            checkpoint: `${l.checkpoint.transactionId}.${l.checkpoint.position}`,
+            checkpoint: `${l.position.transactionId}.${l.position.position}`,
             eventsBehind: l.eventsBehind,
             secondsBehind: Math.round(l.secondsBehind * 1000) / 1000,
           })),

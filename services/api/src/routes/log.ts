@@ -1,4 +1,4 @@
-import { openEvents } from '@cco/case-records';
+import { openEvents } from '@cco/cases';
 import { logPositionOf, logStart, readAll, type LogPosition } from '@cco/event-store';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';

@@ -1,17 +1,19 @@
-import { readConsistencyProof, readInclusionProof, type ProofRefusal } from '@cco/event-store';
+import {
+  readConsistencyProof,
+  readInclusionProof,
+  type ProofRefusal,
+  acceptCosignature,
+  readCheckpointAt,
+  readLatestCheckpoint,
+  readLatestCosignedBy,
+  withCosignatures,
+} from '@cco/transparency-log';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../errors';
 import { requireRoles } from '../plugins/auth';
 import { problems, withinInt8 } from '../schemas/common';
-import {
-  acceptCosignature,
-  readCheckpointAt,
-  readLatestCheckpoint,
-  readLatestCosignedBy,
-  withCosignatures,
-} from '../transparency/checkpoints';
 
 const auditors = requireRoles('auditor');
 /** A tree size or leaf count: a decimal that stays exact in a JavaScript number. */

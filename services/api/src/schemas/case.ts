@@ -1,7 +1,7 @@
 import { caseKinds, caseStatuses, caseView, offenceCategories, parties } from '@cco/domain';
 import type { RecordedEvent } from '@cco/event-store';
 import { z } from 'zod';
-import { toDomainEvent } from '@cco/case-records';
+import { toDomainEvent } from '@cco/cases';
 
 const step = z.looseObject({}).nullable();
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-// The field shapes live with the stored form (@cco/case-records), so the back-fill of
+// The field shapes live with the stored form (@cco/cases), so the back-fill of
 // `npm run import` checks events with exactly what the API accepts.
-export { birthDate, countryCode, dateRange, identifier, isoDate, isoDateTime, text } from '@cco/case-records';
+export { birthDate, countryCode, dateRange, identifier, isoDate, isoDateTime, text } from '@cco/cases';
 
 /** PostgreSQL's int8 maximum: a larger decimal in a query is a 400, not a database error. */
 export const int8Max = 9223372036854775807n;

@@ -2,7 +2,7 @@ import type { RecordedEvent } from '@cco/event-store';
 import type { z } from 'zod';
 import type { eventAsReadSchema } from './messageSchemas';
 
-/** An event as read (CONTRACT.md): what the API returns and what cooperation.events.v1 carries. */
+/** An event as read (docs/api.md): what the API returns and what cooperation.events.v1 carries. */
 export type EventAsRead = z.output<typeof eventAsReadSchema>;
 
 /**

@@ -1,4 +1,4 @@
-// The topics of CONTRACT.md. Their names are the contract; settings may only redirect them
+// The topics of docs/kafka.md. Their names are the contract; settings may only redirect them
 // (a test's own topics, a staging prefix), never rename them in production.
 export const eventsTopic = 'cooperation.events.v1';
 export const analyticsTopic = 'cooperation.analytics.v1';

@@ -71,7 +71,7 @@ export class RawClient {
   }
 }
 
-/** A problem document per RFC 9457, as CONTRACT.md promises for every error. */
+/** A problem document per RFC 9457, as docs/api.md promises for every error. */
 export function isProblem(response: RawResponse): boolean {
   const type = String(response.headers['content-type'] ?? '');
   const body = response.json;

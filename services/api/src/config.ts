@@ -120,7 +120,7 @@ export interface Config {
   limits: LimitsConfig;
 }
 
-/** The refetch interval CONTRACT.md allows for an unknown kid: at most every 30 s. */
+/** The refetch interval docs/identity-providers.md allows for an unknown kid: at most every 30 s. */
 const refetchCooldownMs = 30_000;
 const defaultMetricsPort = 9464;
 

@@ -70,7 +70,7 @@ export interface WithdrawCommand extends CommandBase {
 
 export type LifecycleCommand = VerifyIdentityCommand | HandOverCommand | CompleteCommand | RefuseCommand | WithdrawCommand;
 
-/** Who may take each step, and from which states (the lifecycle diagram in DOMAIN.md). */
+/** Who may take each step, and from which states (the lifecycle in docs/api.md). */
 const steps: Record<LifecycleCommand['type'], { by: 'requesting' | 'requested'; supervisor?: true; from: CaseStatus[]; action: string }> = {
   VerifyIdentity: { by: 'requested', from: ['filed'], action: 'verify identity' },
   HandOver: { by: 'requested', from: ['identity_verified'], action: 'hand over' },

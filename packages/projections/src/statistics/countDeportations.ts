@@ -7,7 +7,7 @@ export type DeportationGrouping = 'year' | 'month' | 'offence';
 
 /**
  * Completed deportations by the UTC date of the completion's business time (occurredAt), both
- * window ends inclusive (CONTRACT.md). A completion recorded today for 2017 counts in 2017.
+ * window ends inclusive (docs/api.md). A completion recorded today for 2017 counts in 2017.
  */
 export function countDeportations(
   db: Executor<any>,

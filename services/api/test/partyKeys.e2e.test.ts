@@ -8,7 +8,7 @@ import type { AuthOptions } from '../src/plugins/auth';
 import { eventually, FakeIdentityProvider } from './identityProvider';
 
 // Each party's tokens verified with that party's own keys, fetched from its identity provider:
-// here two fake providers serving JWKS over loopback. One test per rule (CONTRACT.md, "Who is
+// here two fake providers serving JWKS over loopback. One test per rule (docs/api.md, "Who is
 // calling"); each fails if its rule is removed.
 
 const b64 = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');

@@ -13,7 +13,7 @@ export interface DeportationStatistics {
 const bucket: Record<Exclude<GroupBy, 'offence'>, string> = { year: 'YYYY', month: 'YYYY-MM' };
 
 /**
- * Completed deportations from the raw events alone, by CONTRACT.md's definition: the UTC date
+ * Completed deportations from the raw events alone, by docs/api.md's definition: the UTC date
  * of the completion's occurredAt, both ends inclusive. No projection table is read, so this is
  * an independent check on the published figures. By offence, a case counts under its principal
  * offence (the first listed), so the groups add up to the total.

@@ -4,7 +4,7 @@ import { DAY_MS, HOUR_MS, other, stepsUntil, type PlannedCase, type PlannedStep 
 import { type Random } from '@cco/testkit';
 import { deportationFallout, offenceDescriptions, offenceWeights, refusalReasons, withdrawalReasons } from './rates';
 
-// The three kinds of case, each with its own rules (DOMAIN.md) and typical course.
+// The three kinds of case, each with its own rules (docs/design.md) and typical course.
 
 type Timed = PlannedStep & { at: Date };
 const after = (at: Date, ms: number) => new Date(at.getTime() + ms);

@@ -9,7 +9,7 @@ export type JwksSource = { url: string } | { file: string } | { keys: JSONWebKey
 export interface KeySetTiming {
   /** A fetched set is used for this long, then fetched again: a removed key stops working after it. */
   maxAgeMs: number;
-  /** No two fetches closer than this (unknown kids, retries after a failure). CONTRACT.md: 30 s. */
+  /** No two fetches closer than this (unknown kids, retries after a failure). docs/api.md: 30 s. */
   cooldownMs: number;
   fetchTimeoutMs: number;
 }

@@ -21,7 +21,7 @@ export interface AuthOptions extends VerifierOptions {
   servedDevelopmentJwks?: Party[];
 }
 
-/** The claims CONTRACT.md defines; anything else in the token is ignored. */
+/** The claims docs/api.md defines; anything else in the token is ignored. */
 const claimsSchema = z.object({
   // The subject becomes the events' actor, the access log's reader and the idempotency keys'
   // owner, and is printed by `npm run audit -- replay`: one line of text PostgreSQL can store (no

@@ -16,7 +16,7 @@ const subjectView = z.object({
 });
 const businessTime = z.string().nullable();
 
-/** GET /v1/cases/{id}: the case folded from its events (CONTRACT.md), with both times. */
+/** GET /v1/cases/{id}: the case folded from its events (docs/api.md), with both times. */
 export const caseSchema = z.looseObject({
   id: z.uuid(),
   kind: z.enum(caseKinds),

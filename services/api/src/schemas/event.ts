@@ -21,5 +21,5 @@ export const eventSchema = z.object({
 });
 export type EventBody = z.infer<typeof eventSchema>;
 
-/** An event as read, per CONTRACT.md: one mapping with the events topic on Kafka (@cco/publishing). */
+/** An event as read, per docs/api.md: one mapping with the events topic on Kafka (@cco/publishing). */
 export const toEventBody: (event: RecordedEvent) => EventBody = toEventAsRead;
